@@ -1,0 +1,239 @@
+"""The assessment engine: request -> result (contract assessment-v1). Pure and deterministic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trdnav.domain import costs
+from trdnav.domain.alerts import suicide_alerts
+from trdnav.domain.clinic import ClinicConfig
+from trdnav.domain.evidence.loader import Evidence
+from trdnav.domain.evidence.schema import OptionData, Rule, Scales
+from trdnav.domain.fit import Weights, compute_fit, cost_score, static_scores, weights_for
+from trdnav.domain.measures import instruments
+from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.results import (
+    OPTION_IDS,
+    AssessmentResult,
+    Cost,
+    Course,
+    Delivery,
+    EvidenceStrength,
+    IntRange,
+    OptionId,
+    OptionResult,
+    Outcomes,
+    Range,
+    Severity,
+    SideEffect,
+    Source,
+    SourcedText,
+    TreatmentResistance,
+)
+from trdnav.domain.screening import Screener
+
+DISCLAIMER = (
+    "TRD Navigator supports, and does not replace, the judgment of a clinician who knows you. "
+    "It summarises published evidence; only a clinician can confirm what is safe for you."
+)
+_FAILED = ("no_response", "partial_response")
+
+
+def treatment_resistance(request: AssessmentRequest) -> TreatmentResistance:
+    """Count failed adequate trials (no or partial response) and intolerant ones."""
+    trials = request.antidepressant_trials or []
+    failed = sum(1 for t in trials if t.adequate is True and t.outcome in _FAILED)
+    intolerant = sum(1 for t in trials if t.outcome == "intolerable")
+    return TreatmentResistance(
+        failed_adequate_trials=failed,
+        intolerant_trials=intolerant,
+        meets_trd_definition=failed >= 2,
+        history_known=request.antidepressant_trials is not None,
+    )
+
+
+def severity(request: AssessmentRequest) -> Severity:
+    """PHQ-9 total and band; items win over a given total; unknown when neither is given."""
+    phq9 = instruments.get("phq9")
+    if request.phq9_items is not None:
+        total: int | None = phq9.total(request.phq9_items)
+    else:
+        total = request.phq9_total
+    if total is None:
+        return Severity(phq9_total=None, band="unknown")
+    return Severity(phq9_total=total, band=phq9.band(total))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _Static:
+    """The parts of an option's result that do not depend on the person."""
+
+    data: OptionData
+    screener: Screener
+    course: Course
+    outcomes: Outcomes
+    side_effects: list[SideEffect]
+    delivery: Delivery
+    time_to_benefit: SourcedText
+    ttb_days: IntRange | None
+    durability: SourcedText
+    strength: EvidenceStrength
+    price: costs.ListPrice
+    coverage_notes: dict[str, SourcedText]
+    scores: dict[str, tuple[float, str]]
+    source_ids: frozenset[str]
+
+
+def _rate(r: object) -> Range | None:
+    return None if r is None else Range.model_validate(r, from_attributes=True)
+
+
+def _static(
+    option: OptionData, rule_sets: dict[str, list[Rule]], clinic: ClinicConfig, scales: Scales
+) -> _Static:
+    c = option.course
+    course = Course(
+        sessions=IntRange(low=c.sessions.low, high=c.sessions.high),
+        weeks=IntRange(low=c.weeks.low, high=c.weeks.high),
+        visit_days=IntRange(low=c.visit_days.low, high=c.visit_days.high),
+        maintenance=c.maintenance,
+        source_ids=c.source_ids,
+    )
+    o = option.outcomes
+    outcomes = Outcomes(
+        response=_rate(o.response),
+        remission=_rate(o.remission),
+        timeframe=o.timeframe,
+        source_ids=o.source_ids,
+    )
+    effects = [SideEffect.model_validate(s, from_attributes=True) for s in option.side_effects]
+    d = option.delivery
+    ttb = option.time_to_benefit
+    price = costs.list_price(option, clinic)
+    sources = {*course.source_ids, *outcomes.source_ids, *d.source_ids, *ttb.source_ids}
+    sources |= {*option.durability.source_ids, *option.evidence_strength.source_ids}
+    sources |= {sid for s in effects for sid in s.source_ids} | set(price.source_ids)
+    return _Static(
+        data=option,
+        screener=Screener(option, rule_sets),
+        course=course,
+        outcomes=outcomes,
+        side_effects=effects,
+        delivery=Delivery(text=d.text, driving=d.driving, source_ids=d.source_ids),
+        time_to_benefit=SourcedText(text=ttb.text, source_ids=ttb.source_ids),
+        ttb_days=None if ttb.days is None else IntRange(low=ttb.days.low, high=ttb.days.high),
+        durability=SourcedText(
+            text=option.durability.text, source_ids=option.durability.source_ids
+        ),
+        strength=EvidenceStrength.model_validate(option.evidence_strength, from_attributes=True),
+        price=price,
+        coverage_notes={
+            plan: SourcedText(text=rule.note, source_ids=rule.source_ids)
+            for plan, rule in option.coverage.items()
+        },
+        scores=static_scores(option, scales),
+        source_ids=frozenset(sources),
+    )
+
+
+class Engine:
+    """Assesses requests against one evidence base and one clinic's configuration."""
+
+    def __init__(self, evidence: Evidence, clinic: ClinicConfig) -> None:
+        self.evidence = evidence
+        self.clinic = clinic
+        rule_sets = {name: rs.rules for name, rs in evidence.rule_sets.items()}
+        self._static = {
+            oid: _static(evidence.options[oid], rule_sets, clinic, evidence.scales)
+            for oid in OPTION_IDS
+        }
+        self._sources = {
+            sid: Source(citation=s.citation, year=s.year, url=s.url)
+            for sid, s in evidence.sources.items()
+        }
+        self._sources[clinic.price_source_id] = Source(
+            citation=f"{clinic.name}: the clinic's price list", year=None, url=None
+        )
+
+    def assess(self, request: AssessmentRequest) -> AssessmentResult:
+        """Assess one request: severity, resistance, alerts, every option, ranking, sources."""
+        sev = severity(request)
+        resistance = treatment_resistance(request)
+        weights = weights_for(request.preferences, self.evidence.scales)
+        options = [
+            self._option(st, request, resistance, sev.phq9_total, weights)
+            for st in self._static.values()
+        ]
+        strength = {o.id: o.evidence_strength.rank for o in options}
+        ranked = sorted(
+            (o for o in options if o.candidacy in ("eligible", "caution")),
+            key=lambda o: (-o.fit, -strength[o.id], o.id),
+        )
+        used: set[str] = set()
+        for o, st in zip(options, self._static.values(), strict=True):
+            used |= st.source_ids
+            used.update(sid for f in o.findings for sid in f.source_ids)
+            if o.coverage_note is not None:
+                used.update(o.coverage_note.source_ids)
+        return AssessmentResult.model_construct(
+            evidence_version=self.evidence.version,
+            severity=sev,
+            treatment_resistance=resistance,
+            alerts=suicide_alerts(request),
+            options=options,
+            ranking=[o.id for o in ranked],
+            sources={sid: self._sources[sid] for sid in sorted(used)},
+            disclaimer=DISCLAIMER,
+        )
+
+    def _option(
+        self,
+        st: _Static,
+        request: AssessmentRequest,
+        resistance: TreatmentResistance,
+        phq9_total: int | None,
+        weights: Weights,
+    ) -> OptionResult:
+        option = st.data
+        screening = st.screener.screen(request, resistance)
+        coverage, rule = costs.coverage_for(option, request, resistance, phq9_total)
+        course_price = st.price.course
+        oop = None
+        if course_price is not None:
+            oop = costs.out_of_pocket(course_price, coverage, request.insurance)
+        # model_construct: every input is already a validated model (hot path; a property test
+        # re-validates whole results against the model).
+        cost = Cost.model_construct(
+            course_list_price=None
+            if course_price is None
+            else IntRange(low=course_price.low, high=course_price.high),
+            estimated_out_of_pocket=oop,
+            basis=st.price.basis,
+            source_ids=st.price.source_ids,
+        )
+        ranked = screening.candidacy in ("eligible", "caution")
+        scores = {**st.scores, "low_cost": cost_score(oop, self.evidence.scales)}
+        fit = compute_fit(weights, scores)
+        plan = request.insurance.plan or "unknown"
+        option_id: OptionId = option.id
+        return OptionResult.model_construct(
+            id=option_id,
+            name=option.name,
+            offered=self.clinic.offers(option_id),
+            candidacy=screening.candidacy,
+            regulatory_status=screening.regulatory_status,
+            findings=screening.findings,
+            course=st.course,
+            time_to_benefit_days=st.ttb_days,
+            time_to_benefit=st.time_to_benefit,
+            durability=st.durability,
+            delivery=st.delivery,
+            side_effects=st.side_effects,
+            outcomes=st.outcomes,
+            cost=cost,
+            coverage=coverage,
+            coverage_note=None if rule is None else st.coverage_notes[plan],
+            evidence_strength=st.strength,
+            fit=fit.score if ranked else 0,
+            fit_reasons=fit.reasons if ranked else [],
+        )

@@ -1,0 +1,58 @@
+"""A clinic's configuration: who it is, what it offers, its prices and its conflicts of interest."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from trdnav.domain.evidence.schema import Span
+from trdnav.domain.results import OptionId
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    phone: str
+    email: str
+    address: str = ""
+    website: str = ""
+
+
+class PriceOverride(BaseModel):
+    """The clinic's own course price for an option; shown with the clinic as its source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    course: Span
+    basis: str = "The clinic's own course price."
+
+
+class ClinicConfig(BaseModel):
+    """Clinic configuration (TOML); feeds `offered` and prices in the assessment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,40}$")
+    name: str = Field(min_length=1)
+    time_zone: str
+    contact: Contact
+    offered: list[OptionId]
+    prices: dict[OptionId, PriceOverride] = {}
+    conflict_of_interest: str = Field(min_length=1)
+    funding: str = Field(min_length=1)
+    made_by: str = "TRD Navigator contributors (open source)"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def price_source_id(self) -> str:
+        return f"CLINIC-PRICES-{self.slug.upper()}"
+
+    def offers(self, option_id: str) -> bool:
+        return option_id in self.offered

@@ -1,0 +1,108 @@
+"""Load and validate the evidence data files; any defect stops start-up naming file and key."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from trdnav.domain.evidence.schema import OptionData, RuleSet, Scales, SourceEntry
+from trdnav.domain.results import OPTION_IDS
+
+DATA_DIR = Path(__file__).parent / "data"
+EVIDENCE_VERSION = "2026.11"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class EvidenceError(ValueError):
+    """A data file is missing, malformed, or cites a source that does not exist."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    version: str
+    sources: dict[str, SourceEntry]
+    rule_sets: dict[str, RuleSet]
+    options: dict[str, OptionData]
+    scales: Scales
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise EvidenceError(f"{path.name}: file is missing") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise EvidenceError(f"{path.name}: not valid TOML: {exc}") from exc
+
+
+def _parse(model: type[M], data: object, where: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise EvidenceError(f"{where}: {key}: {first['msg']}") from exc
+
+
+def _source_refs(node: object, path: str) -> Iterator[tuple[str, str]]:
+    """Yield (key path, source id) for every `source_ids` list anywhere in a parsed model."""
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "source_ids":
+                for sid in value:
+                    yield f"{path}.{name}", sid
+            else:
+                yield from _source_refs(value, f"{path}.{name}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _source_refs(value, f"{path}.{key}")
+    elif isinstance(node, list | tuple):
+        for i, value in enumerate(node):
+            yield from _source_refs(value, f"{path}[{i}]")
+
+
+def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
+    """Read every evidence file under `data_dir`, validate it, and check every cited source."""
+    raw_sources = _read(data_dir / "sources.toml")
+    sources = {
+        sid: _parse(SourceEntry, entry, f"sources.toml: {sid}")
+        for sid, entry in raw_sources.items()
+    }
+    rule_sets = {
+        name: _parse(RuleSet, body, f"rules.toml: {name}")
+        for name, body in _read(data_dir / "rules.toml").items()
+    }
+    scales = _parse(Scales, _read(data_dir / "scales.toml"), "scales.toml")
+    options: dict[str, OptionData] = {}
+    for option_id in OPTION_IDS:
+        filename = f"options/{option_id}.toml"
+        option = _parse(OptionData, _read(data_dir / filename), filename)
+        if option.id != option_id:
+            raise EvidenceError(f"{filename}: id: says {option.id!r}, expected {option_id!r}")
+        for name in option.rule_sets:
+            if name not in rule_sets:
+                raise EvidenceError(f"{filename}: rule_sets: no rule set {name!r} in rules.toml")
+        options[option_id] = option
+
+    checked: list[tuple[str, object]] = [("rules.toml", rule_sets)]
+    checked += [(f"options/{oid}.toml", opt) for oid, opt in options.items()]
+    for where, node in checked:
+        for key, sid in _source_refs(node, ""):
+            if sid not in sources:
+                raise EvidenceError(f"{where}: {key.lstrip('.')}: unknown source id {sid!r}")
+    return Evidence(EVIDENCE_VERSION, sources, rule_sets, options, scales)
+
+
+@cache
+def default_evidence() -> Evidence:
+    """The evidence shipped with the package, loaded once per process."""
+    return load_evidence()

@@ -1,0 +1,215 @@
+"""Shapes of the evidence data files. Every fact carries `source_ids`; ranges are checked."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from trdnav.domain.requests import Condition, Plan
+from trdnav.domain.results import Coverage, OptionId, RegulatoryStatus
+
+SourceIds = Annotated[list[str], Field(min_length=1)]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceEntry(_Data):
+    citation: str = Field(min_length=1)
+    year: int | None = None
+    url: str | None = None
+
+
+class Span(_Data):
+    """A closed interval of whole numbers (sessions, days, dollars)."""
+
+    low: Annotated[int, Field(ge=0)]
+    high: Annotated[int, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+
+class Rate(_Data):
+    """A proportion range, both ends within 0..1."""
+
+    low: Annotated[float, Field(ge=0, le=1)]
+    high: Annotated[float, Field(ge=0, le=1)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Rate:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+
+class Indication(_Data):
+    condition: Condition
+    status: RegulatoryStatus
+    min_age: Annotated[int, Field(ge=0)]
+    max_age: int | None = None
+    note: str = ""
+    # The label asks for this many failed antidepressant trials in the current episode.
+    min_failed_trials: int = 0
+    # ... unless one of these is present (esketamine: acute suicidal ideation).
+    waived_by_suicidal_thoughts: list[str] = []
+    source_ids: SourceIds
+
+
+FindingLevelData = Literal["contraindication", "caution", "info"]
+
+
+class Rule(_Data):
+    """One screening rule: when the answer at `field` is one of `when`, emit a finding.
+
+    `field` is a dotted path into the request ("medical_history.seizure_history"), or
+    "conditions" (matches when any listed condition is present); with `min_age` the rule
+    matches from that age; with neither, it always applies (general information). When the
+    answer is missing and `unknown` is set, a `confirm` finding asks a clinician to check it.
+    """
+
+    code: str
+    field: str | None = None
+    when: list[str | bool] = []
+    level: FindingLevelData
+    message: str
+    unknown: str | None = None
+    min_age: int | None = None
+    source_ids: SourceIds
+
+
+class RuleSet(_Data):
+    rules: list[Rule]
+
+
+class CourseData(_Data):
+    sessions: Span
+    weeks: Span
+    visit_days: Span
+    maintenance: str
+    source_ids: SourceIds
+
+
+class OutcomesData(_Data):
+    response: Rate | None = None
+    remission: Rate | None = None
+    timeframe: str
+    source_ids: SourceIds
+
+
+class SideEffectData(_Data):
+    name: str
+    frequency: str
+    serious: bool = False
+    source_ids: SourceIds
+
+
+class PriceData(_Data):
+    course: Span | None = None
+    per_session: Span | None = None
+    basis: str
+    source_ids: SourceIds
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PriceData:
+        if (self.course is None) == (self.per_session is None):
+            raise ValueError("give exactly one of `course` or `per_session`")
+        return self
+
+
+class CoverageCriteria(_Data):
+    min_failed_trials: int | None = None
+    min_phq9: int | None = None
+    psychotherapy: bool | None = None
+    min_augmentation: int | None = None
+    meets_trd: bool | None = None
+
+
+class CoverageRule(_Data):
+    """Likelihood of coverage for one plan type; `otherwise` applies when criteria are unmet."""
+
+    likelihood: Coverage
+    criteria: CoverageCriteria = CoverageCriteria()
+    otherwise: Coverage | None = None
+    note: str = ""
+    source_ids: SourceIds
+
+
+class Rating(_Data):
+    """How well an option serves one preference, 0..1, with why (reviewable judgement)."""
+
+    score: Annotated[float, Field(ge=0, le=1)]
+    why: str
+    source_ids: SourceIds
+
+
+class Ratings(_Data):
+    lasting_results: Rating
+    few_side_effects: Rating
+    avoid_medication: Rating
+    drive_myself: Rating
+
+
+class TimeToBenefit(_Data):
+    days: Span | None = None
+    text: str
+    source_ids: SourceIds
+
+
+class Durability(_Data):
+    text: str
+    source_ids: SourceIds
+
+
+class Delivery(_Data):
+    text: str
+    driving: str
+    source_ids: SourceIds
+
+
+class EvidenceStrength(_Data):
+    rank: Annotated[int, Field(ge=1, le=5)]
+    why: str
+    source_ids: SourceIds
+
+
+class OptionData(_Data):
+    id: OptionId
+    name: str
+    family: Literal["tms", "ketamine", "ect"]
+    evidence_strength: EvidenceStrength
+    delivery: Delivery
+    time_to_benefit: TimeToBenefit
+    durability: Durability
+    indications: Annotated[list[Indication], Field(min_length=1)]
+    rule_sets: list[str] = []
+    rules: list[Rule] = []
+    course: CourseData
+    outcomes: OutcomesData
+    side_effects: Annotated[list[SideEffectData], Field(min_length=1)]
+    price: PriceData | None = None
+    coverage: dict[Plan, CoverageRule]
+    ratings: Ratings
+
+    @model_validator(mode="after")
+    def _every_plan(self) -> OptionData:
+        missing = {"medicare", "medicaid", "commercial", "military", "unknown"} - set(self.coverage)
+        if missing:
+            raise ValueError(f"coverage is missing plans: {', '.join(sorted(missing))}")
+        return self
+
+
+class Scales(_Data):
+    """Product parameters turning course facts into 0..1 preference scores (not clinical facts)."""
+
+    fastest_days: int
+    slowest_days: int
+    fewest_visit_days: int
+    most_visit_days: int
+    costliest_out_of_pocket: int
+    default_weight: Annotated[int, Field(ge=0, le=4)]

@@ -1,0 +1,151 @@
+"""The assessment result (contract assessment-v1): what the engine says, with its sources."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OptionId = Literal["rtms", "deep_tms", "accelerated_itbs", "iv_ketamine", "esketamine", "ect"]
+OPTION_IDS: tuple[OptionId, ...] = (
+    "rtms",
+    "deep_tms",
+    "accelerated_itbs",
+    "iv_ketamine",
+    "esketamine",
+    "ect",
+)
+Band = Literal["minimal", "mild", "moderate", "moderately_severe", "severe", "unknown"]
+Candidacy = Literal["eligible", "caution", "contraindicated", "not_indicated"]
+RegulatoryStatus = Literal["fda_cleared", "fda_approved", "off_label"]
+FindingLevel = Literal["contraindication", "caution", "confirm", "info"]
+Coverage = Literal["likely", "possible", "unlikely", "self_pay"]
+Urgency = Literal["urgent", "prompt", "routine"]
+
+
+class _View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Range(_View):
+    low: float
+    high: float
+
+
+class IntRange(_View):
+    low: int
+    high: int
+
+
+class Severity(_View):
+    phq9_total: int | None
+    band: Band
+
+
+class TreatmentResistance(_View):
+    failed_adequate_trials: int
+    intolerant_trials: int
+    meets_trd_definition: bool
+    history_known: bool = Field(description="False when no antidepressant trials were reported.")
+
+
+class Alert(_View):
+    code: str
+    urgency: Urgency
+    message: str
+    resources: list[str]
+
+
+class Finding(_View):
+    level: FindingLevel
+    code: str
+    message: str
+    source_ids: list[str]
+
+
+class Course(_View):
+    sessions: IntRange
+    weeks: IntRange
+    visit_days: IntRange
+    maintenance: str
+    source_ids: list[str]
+
+
+class Outcomes(_View):
+    response: Range | None = Field(description="Share of people who respond; null when unknown.")
+    remission: Range | None
+    timeframe: str
+    source_ids: list[str]
+
+
+class Cost(_View):
+    course_list_price: IntRange | None
+    estimated_out_of_pocket: IntRange | None
+    currency: Literal["USD"] = "USD"
+    basis: str
+    source_ids: list[str]
+
+
+class SideEffect(_View):
+    name: str
+    frequency: str
+    serious: bool
+    source_ids: list[str]
+
+
+class SourcedText(_View):
+    text: str
+    source_ids: list[str]
+
+
+class Delivery(_View):
+    text: str
+    driving: str
+    source_ids: list[str]
+
+
+class EvidenceStrength(_View):
+    rank: int = Field(ge=1, le=5, description="Used to break ties in the ranking; 5 strongest.")
+    why: str
+    source_ids: list[str]
+
+
+class OptionResult(_View):
+    id: OptionId
+    name: str
+    offered: bool
+    candidacy: Candidacy
+    regulatory_status: RegulatoryStatus
+    findings: list[Finding]
+    course: Course
+    time_to_benefit_days: IntRange | None
+    time_to_benefit: SourcedText
+    durability: SourcedText
+    delivery: Delivery
+    side_effects: list[SideEffect]
+    outcomes: Outcomes
+    cost: Cost
+    coverage: Coverage
+    coverage_note: SourcedText | None
+    evidence_strength: EvidenceStrength
+    fit: int = Field(ge=0, le=100)
+    fit_reasons: list[str]
+
+
+class Source(_View):
+    citation: str
+    year: int | None
+    url: str | None
+
+
+class AssessmentResult(_View):
+    """Contract assessment-v1 result."""
+
+    evidence_version: str
+    severity: Severity
+    treatment_resistance: TreatmentResistance
+    alerts: list[Alert]
+    options: list[OptionResult]
+    ranking: list[OptionId]
+    sources: dict[str, Source]
+    disclaimer: str

@@ -1,0 +1,35 @@
+"""Assessment use case: validate a request, run the engine, render the contract JSON."""
+
+from __future__ import annotations
+
+import json
+from pydantic import ValidationError
+
+from trdnav.domain.assessment import Engine
+from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.results import AssessmentResult
+from trdnav.services.errors import InvalidRequest, field_errors
+
+
+def parse_request(raw: bytes | str) -> AssessmentRequest:
+    """Parse JSON text into a request; raises InvalidRequest naming each bad field."""
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidRequest([{"field": "body", "message": f"is not valid JSON ({exc})"}]) from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest([{"field": "body", "message": "must be a JSON object"}])
+    try:
+        return AssessmentRequest.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRequest(field_errors(exc.errors(include_url=False))) from exc
+
+
+def render(result: AssessmentResult) -> str:
+    """The result as contract JSON text; HTTP and CLI both send exactly this."""
+    return result.model_dump_json()
+
+
+def assess_json(engine: Engine, raw: bytes | str) -> str:
+    """JSON in, JSON out: the whole use case shared by the API and the CLI."""
+    return render(engine.assess(parse_request(raw)))

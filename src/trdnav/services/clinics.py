@@ -1,0 +1,49 @@
+"""Load clinic configurations (TOML) from disk."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trdnav.domain.clinic import ClinicConfig
+from trdnav.storage.models import Clinic
+
+DEMO_CLINIC = Path(__file__).resolve().parent.parent / "clinics" / "demo.toml"
+
+
+class ClinicConfigError(ValueError):
+    """The clinic file is missing or invalid; the message names the file and key."""
+
+
+def load_clinic(path: Path = DEMO_CLINIC) -> ClinicConfig:
+    """Read and validate one clinic configuration file."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ClinicConfigError(f"{path}: file is missing") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ClinicConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return ClinicConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ClinicConfigError(f"{path.name}: {key}: {first['msg']}") from exc
+
+
+def ensure_clinic(session: Session, config: ClinicConfig, now: datetime) -> Clinic:
+    """The clinic's row, created or refreshed from its configuration."""
+    clinic = session.scalar(select(Clinic).where(Clinic.slug == config.slug))
+    if clinic is None:
+        clinic = Clinic(slug=config.slug, name=config.name, time_zone=config.time_zone, created_at=now)
+        session.add(clinic)
+    else:
+        clinic.name, clinic.time_zone = config.name, config.time_zone
+    session.flush()
+    return clinic

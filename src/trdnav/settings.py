@@ -1,0 +1,55 @@
+"""One typed Settings object, read from the environment (prefix TRDNAV_) and `.env`."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-not-secret-change-me"  # noqa: S105 - refused outside development
+DEFAULT_DB = "sqlite:///var/trdnav.db"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Secrets may also come from files: set TRDNAV_SECRET_KEY_FILE."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRDNAV_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DB
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "TRDNAV_PORT"))
+    clinic_config: Path | None = Field(
+        default=None, description="Clinic TOML; the demo clinic when unset."
+    )
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    secret_key_file: Path | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "TRD Navigator <no-reply@localhost>"
+    log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _secrets(self) -> Settings:
+        if self.secret_key_file is not None:
+            self.secret_key = SecretStr(self.secret_key_file.read_text().strip())
+        if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ValueError("TRDNAV_SECRET_KEY (or _FILE) must be set outside development")
+        if self.environment == "production" and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("TRDNAV_SECRET_KEY must be at least 32 characters")
+        return self
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
