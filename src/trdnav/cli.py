@@ -26,11 +26,15 @@ app.add_typer(db_app, name="db")
 
 DatabaseOpt = Annotated[
     str | None,
-    typer.Option("--database", help="Database URL (default: TRDNAV_DATABASE_URL or the SQLite file)."),
+    typer.Option(
+        "--database", help="Database URL (default: TRDNAV_DATABASE_URL or the SQLite file)."
+    ),
 ]
 ClinicOpt = Annotated[
     Path | None,
-    typer.Option("--clinic-config", help="Clinic TOML (default: TRDNAV_CLINIC_CONFIG or the demo clinic)."),
+    typer.Option(
+        "--clinic-config", help="Clinic TOML (default: TRDNAV_CLINIC_CONFIG or the demo clinic)."
+    ),
 ]
 
 
@@ -47,7 +51,9 @@ def settings_with(database: str | None = None, clinic: Path | None = None) -> Se
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [default: 127.0.0.1].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on [default: 127.0.0.1].")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: $PORT or 8000].")] = None,
     database: DatabaseOpt = None,
     clinic_config: ClinicOpt = None,
@@ -63,7 +69,9 @@ def serve(
     port = port or settings.port
     # Upgrade once here so that several workers never race on a fresh database.
     build_runtime(settings).close()
-    typer.echo(f"TRD Navigator for {settings.clinic_config or 'the demo clinic'}: http://{host}:{port}")
+    typer.echo(
+        f"TRD Navigator for {settings.clinic_config or 'the demo clinic'}: http://{host}:{port}"
+    )
     if workers == 1:
         from trdnav.web.app import create_app
 
@@ -85,7 +93,9 @@ def serve(
 
 @app.command()
 def assess(
-    file: Annotated[str, typer.Argument(help="JSON request file (contract assessment-v1), or '-' for stdin.")],
+    file: Annotated[
+        str, typer.Argument(help="JSON request file (contract assessment-v1), or '-' for stdin.")
+    ],
     clinic_config: ClinicOpt = None,
 ) -> None:
     """Assess one request; print the result JSON. Invalid input exits 2, one line per problem."""

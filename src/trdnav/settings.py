@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_SECRET = "dev-only-not-secret-change-me"  # noqa: S105 - refused outside development
+DEV_SECRET = "dev-only-not-secret-change-me"
 DEFAULT_DB = "sqlite:///var/trdnav.db"
 
 
@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = DEFAULT_DB
     host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "TRDNAV_PORT"))
+    port: int = Field(
+        default=8000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "TRDNAV_PORT")
+    )
     clinic_config: Path | None = Field(
         default=None, description="Clinic TOML; the demo clinic when unset."
     )

@@ -61,7 +61,7 @@ def severity(request: AssessmentRequest) -> Severity:
         total = request.phq9_total
     if total is None:
         return Severity(phq9_total=None, band="unknown")
-    return Severity(phq9_total=total, band=phq9.band(total))  # type: ignore[arg-type]
+    return Severity(phq9_total=total, band=phq9.band(total))
 
 
 @dataclass(frozen=True)

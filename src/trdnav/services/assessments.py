@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 from pydantic import ValidationError
 
 from trdnav.domain.assessment import Engine

@@ -41,7 +41,9 @@ def ensure_clinic(session: Session, config: ClinicConfig, now: datetime) -> Clin
     """The clinic's row, created or refreshed from its configuration."""
     clinic = session.scalar(select(Clinic).where(Clinic.slug == config.slug))
     if clinic is None:
-        clinic = Clinic(slug=config.slug, name=config.name, time_zone=config.time_zone, created_at=now)
+        clinic = Clinic(
+            slug=config.slug, name=config.name, time_zone=config.time_zone, created_at=now
+        )
         session.add(clinic)
     else:
         clinic.name, clinic.time_zone = config.name, config.time_zone

@@ -16,6 +16,7 @@ from trdnav.services.errors import InvalidRequest
 from trdnav.services.runtime import Runtime, build_runtime
 from trdnav.settings import Settings, get_settings
 from trdnav.web import api, patient, workspace
+from trdnav.web.csrf import CsrfCookieMiddleware
 from trdnav.web.problems import on_invalid_request, on_validation_error
 from trdnav.web.security import SecurityHeadersMiddleware
 
@@ -44,7 +45,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         docs_url=None,
         redoc_url=None,
     )
-    app.add_middleware(SecurityHeadersMiddleware, https=settings.base_url.startswith("https://"))
+    https = settings.base_url.startswith("https://")
+    app.add_middleware(
+        CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
+    )
+    app.add_middleware(SecurityHeadersMiddleware, https=https)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(InvalidRequest, on_invalid_request)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")

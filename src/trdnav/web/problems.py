@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 from trdnav.services.errors import InvalidRequest, field_errors
 
 
-def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None
+) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, object] = {"title": title, "detail": detail, "status": status}
     if errors is not None:

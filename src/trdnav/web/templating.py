@@ -1,0 +1,25 @@
+"""One Jinja2 environment for every page: autoescape, i18n (Babel gettext), CSRF helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from trdnav.web.csrf import FIELD, csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+templates = Jinja2Templates(directory=TEMPLATES, extensions=["jinja2.ext.i18n"])
+templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+
+
+def csrf_field(request: Request) -> Markup:
+    """A hidden input carrying this browser's CSRF token, for every POST form."""
+    return Markup(f'<input type="hidden" name="{FIELD}" value="{escape(csrf_token(request))}">')
+
+
+templates.env.globals["csrf_field"] = csrf_field
+templates.env.globals["csrf_token"] = csrf_token
