@@ -6,14 +6,20 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from trdnav.web.csrf import FIELD, csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-templates = Jinja2Templates(directory=TEMPLATES, extensions=["jinja2.ext.i18n"])
-templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(("html", "xml")),
+    extensions=["jinja2.ext.i18n"],
+)
+_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+templates = Jinja2Templates(env=_env)
 
 
 def csrf_field(request: Request) -> Markup:
