@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from pydantic import ValidationError
 
 from trdnav.domain.assessment import Engine
@@ -15,15 +13,16 @@ from trdnav.services.errors import InvalidRequest, field_errors
 def parse_request(raw: bytes | str) -> AssessmentRequest:
     """Parse JSON text into a request; raises InvalidRequest naming each bad field."""
     try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidRequest([{"field": "body", "message": f"is not valid JSON ({exc})"}]) from exc
-    if not isinstance(data, dict):
-        raise InvalidRequest([{"field": "body", "message": "must be a JSON object"}])
-    try:
-        return AssessmentRequest.model_validate(data)
+        return AssessmentRequest.model_validate_json(raw)
     except ValidationError as exc:
-        raise InvalidRequest(field_errors(exc.errors(include_url=False))) from exc
+        errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            detail = errors[0].get("ctx", {}).get("error", "")
+            message = f"is not valid JSON ({detail})" if detail else "is not valid JSON"
+            raise InvalidRequest([{"field": "body", "message": message}]) from exc
+        if errors and errors[0]["type"] == "model_type":
+            raise InvalidRequest([{"field": "body", "message": "must be a JSON object"}]) from exc
+        raise InvalidRequest(field_errors(errors)) from exc
 
 
 def render(result: AssessmentResult) -> str:

@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    api.with_request_schemas(app)
     app.include_router(patient.router)
     app.include_router(workspace.router)
     return app

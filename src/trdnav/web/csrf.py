@@ -20,6 +20,8 @@ COOKIE = "trdnav_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Cookie-less machine endpoints: no browser form ever posts to them, so no token is issued.
+EXEMPT_PREFIXES = ("/api/", "/healthz", "/static/", "/openapi.json", "/docs")
 
 
 def _sign(secret: str, token: str) -> str:
@@ -43,7 +45,7 @@ class CsrfCookieMiddleware:
         self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(EXEMPT_PREFIXES):
             await self.app(scope, receive, send)
             return
         cookie_header = dict(scope.get("headers") or []).get(b"cookie", b"").decode("latin-1")

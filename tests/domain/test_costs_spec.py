@@ -1,0 +1,116 @@
+"""Spec tables for coverage likelihood and out-of-pocket arithmetic.
+
+Arithmetic: the deductible first, then coinsurance on the rest, capped by the out-of-pocket
+maximum; unknown numbers widen the range (never guessed). rTMS list price is $6,000–12,000.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.domain.helpers import assess, option, request
+from trdnav.domain.assessment import Engine
+from trdnav.domain.clinic import ClinicConfig
+from trdnav.domain.evidence.loader import default_evidence
+from trdnav.services.clinics import load_clinic
+
+
+def ins(
+    plan: str | None = "commercial",
+    d: float | None = None,
+    c: float | None = None,
+    m: float | None = None,
+) -> dict[str, Any]:
+    return {
+        "insurance": {
+            "plan": plan,
+            "deductible_remaining": d,
+            "coinsurance": c,
+            "out_of_pocket_max_remaining": m,
+        }
+    }
+
+
+# (option, change, coverage, (out-of-pocket low, high) or None when no price is known)
+ROWS: list[tuple[str, dict[str, Any], str, tuple[int, int] | None]] = [
+    ("rtms", ins(d=1200, c=0.2, m=4000), "likely", (2160, 3360)),
+    ("rtms", ins(d=20000, c=0.2), "likely", (6000, 12000)),  # deductible above the course price
+    ("rtms", ins(d=0, c=0), "likely", (0, 0)),  # zero coinsurance, deductible met
+    ("rtms", ins(d=1200, c=0.2, m=0), "likely", (0, 0)),  # out-of-pocket maximum already met
+    ("rtms", ins(d=1000, c=0.5, m=2000), "likely", (2000, 2000)),  # capped by the maximum
+    ("rtms", ins(d=1000, c=1.0, m=None), "likely", (6000, 12000)),
+    ("rtms", ins(plan="self_pay", d=0, c=0, m=0), "self_pay", (6000, 12000)),
+    ("rtms", ins(), "likely", (0, 12000)),  # nothing known: from nothing to the full price
+    ("rtms", ins(d=500, m=3000), "likely", (500, 3000)),  # unknown coinsurance, capped
+    ("rtms", ins(d=500, c=0.1), "likely", (1050, 1650)),
+    # Criteria unmet -> "possible": the high end is the full price (it may not be covered).
+    (
+        "rtms",
+        {**ins(d=1000, c=0.2, m=1500), "psychotherapy_trial": False},
+        "possible",
+        (1500, 12000),
+    ),
+    (
+        "rtms",
+        {**ins(d=1000, c=0.2), "phq9_items": None, "phq9_total": 12},
+        "possible",
+        (2000, 12000),
+    ),
+    (
+        "rtms",
+        {**ins(plan="medicare", d=0, c=0.2), "antidepressant_trials": []},
+        "possible",
+        (1200, 12000),
+    ),
+    (
+        "rtms",
+        {
+            **ins(plan="medicare", d=0, c=0.2),
+            "antidepressant_trials": [{"name": "a", "adequate": True, "outcome": "no_response"}],
+        },
+        "likely",
+        (1200, 2400),
+    ),
+    ("rtms", ins(plan="military"), "possible", (0, 12000)),
+    ("rtms", ins(plan=None), "possible", (0, 12000)),
+    ("rtms", ins(plan="unknown", d=100, c=0.1), "possible", (690, 12000)),
+    # IV ketamine is usually self-pay: the full list price ($400–850 x 6–8 infusions).
+    ("iv_ketamine", ins(d=0, c=0, m=0), "unlikely", (2400, 6800)),
+    ("iv_ketamine", ins(plan="medicare", d=0, c=0), "unlikely", (2400, 6800)),
+    # Esketamine: likely when the approved TRD indication is met.
+    ("esketamine", ins(d=0, c=0.2), "likely", (1460, 1570)),
+    ("esketamine", {**ins(d=0, c=0.2), "antidepressant_trials": []}, "possible", (1460, 7850)),
+    # No price in the evidence: unknown, not zero.
+    ("accelerated_itbs", ins(d=0, c=0.2), "unlikely", None),
+    ("ect", ins(d=0, c=0.2), "possible", None),
+]
+
+
+@pytest.mark.parametrize(("option_id", "change", "coverage", "oop"), ROWS)
+def test_cost_row(
+    option_id: str, change: dict[str, Any], coverage: str, oop: tuple[int, int] | None
+) -> None:
+    result = option(assess(request(**change)), option_id)
+    assert result.coverage == coverage
+    got = result.cost.estimated_out_of_pocket
+    assert (None if got is None else (got.low, got.high)) == oop
+    if oop is None:
+        assert result.cost.course_list_price is None
+    else:
+        assert result.cost.source_ids, "every price carries its sources"
+
+
+def test_clinic_price_override_is_used_and_cited() -> None:
+    demo = load_clinic()
+    clinic = ClinicConfig.model_validate(
+        {**demo.model_dump(), "prices": {"rtms": {"course": {"low": 9000, "high": 9000}}}}
+    )
+    result = Engine(default_evidence(), clinic).assess(request(**ins(plan="self_pay")))
+    rtms = option(result, "rtms")
+    assert rtms.cost.course_list_price is not None
+    assert (rtms.cost.course_list_price.low, rtms.cost.course_list_price.high) == (9000, 9000)
+    assert rtms.cost.source_ids == ["CLINIC-PRICES-DEMO"]
+    assert "CLINIC-PRICES-DEMO" in result.sources
+    assert demo.name in result.sources["CLINIC-PRICES-DEMO"].citation
