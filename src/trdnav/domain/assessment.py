@@ -147,6 +147,7 @@ class Engine:
             oid: _static(evidence.options[oid], rule_sets, clinic, evidence.scales)
             for oid in OPTION_IDS
         }
+        self._static_sources = frozenset().union(*(st.source_ids for st in self._static.values()))
         self._sources = {
             sid: Source(citation=s.citation, year=s.year, url=s.url)
             for sid, s in evidence.sources.items()
@@ -169,10 +170,10 @@ class Engine:
             (o for o in options if o.candidacy in ("eligible", "caution")),
             key=lambda o: (-o.fit, -strength[o.id], o.id),
         )
-        used: set[str] = set()
-        for o, st in zip(options, self._static.values(), strict=True):
-            used |= st.source_ids
-            used.update(sid for f in o.findings for sid in f.source_ids)
+        used = set(self._static_sources)
+        for o in options:
+            for f in o.findings:
+                used.update(f.source_ids)
             if o.coverage_note is not None:
                 used.update(o.coverage_note.source_ids)
         return AssessmentResult.model_construct(
