@@ -148,6 +148,13 @@ ROWS: list[tuple[str, dict[str, Any], str, tuple[str, str] | None]] = [
     ("esketamine", mh(bladder_disease=True), "eligible", None),
     ("esketamine", {"age": 70}, "eligible", ("info", "older_adult_dose")),
     ("esketamine", {}, "eligible", ("info", "rems")),
+    # Logistics are information, never a change of candidacy.
+    ("iv_ketamine", {"logistics": {"has_driver": False}}, "eligible", ("info", "needs_a_ride")),
+    ("esketamine", {"logistics": {"has_driver": False}}, "eligible", ("info", "needs_a_ride")),
+    *[
+        (o, {"logistics": {"can_attend_weekdays": False}}, "eligible", ("info", "weekday_visits"))
+        for o in TMS
+    ],
     # Indications by condition and age (regulatory status is asserted separately below).
     *[
         (o, {"age": 14}, "not_indicated", ("info", "not_indicated"))
