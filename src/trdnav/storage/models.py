@@ -43,6 +43,7 @@ class ConsultationRequest(Base):
     evidence_version: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    clinic_notice_pending: Mapped[bool] = mapped_column(Boolean, default=False)  # p101: retry mail
 
 
 class IdempotencyKey(Base):
