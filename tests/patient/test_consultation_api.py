@@ -140,6 +140,7 @@ def test_ana_is_stored_with_her_answers_and_the_clinic_gets_a_link_only(
     text = mail.get_payload(decode=True).decode()
     assert f"{BASE_URL}/workspace/consultations/{body['id']}" in text
     assert "America/Anchorage" in text  # the received time is shown in the clinic's zone
+    text = text.replace(body["id"], "<id>")  # a random id may contain "907" or "555"
     for secret in PHI:
         assert secret not in text and secret not in str(mail["Subject"])
 
@@ -232,6 +233,7 @@ def test_the_clinic_email_failing_does_not_lose_the_request(
     assert count_rows(runtime) == 1
     warning = " ".join(r.getMessage() for r in caplog.records)
     assert response.json()["id"] in warning and "not sent" in warning
+    warning = warning.replace(response.json()["id"], "<id>")  # random hex may contain "907"
     for secret in PHI:
         assert secret not in warning
 

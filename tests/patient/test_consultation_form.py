@@ -120,6 +120,7 @@ def test_success_redirects_to_a_confirmation_without_phi_in_the_url(
     assert len(inbox.messages) == 1
     body = inbox.messages[0].get_payload(decode=True).decode()
     assert f"/workspace/consultations/{row.id}" in body
+    body = body.replace(row.id, "<id>")  # a random id may contain digits of the phone number
     assert not any(secret in body for secret in PHI)
 
     sent = client.get("/aid/consultation/sent")

@@ -112,8 +112,9 @@ def test_ana_sends_a_request_by_keyboard_and_the_clinic_gets_a_link(
     found = LINK.search(body)
     assert found and found.group(0) in body
     assert body.count(live_server.base_url + "/workspace/consultations/") == 1
+    without_id = body.replace(found.group(1), "<id>")  # a random id may contain "555"
     for secret in ("Ana", "Diaz", "example.org", "555", "Mornings", "major_depressive"):
-        assert secret not in body
+        assert secret not in without_id
     row = _stored(live_server, found.group(1))
     assert (row.name, row.email, row.phone, row.preferred_contact) == (
         "Ana Diaz",
