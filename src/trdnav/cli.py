@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from trdnav.cli_workspace import audit_app, users_app
 from trdnav.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -23,6 +24,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: create or upgrade it.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 DatabaseOpt = Annotated[
     str | None,
@@ -75,7 +78,13 @@ def serve(
     if workers == 1:
         from trdnav.web.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
     else:
         import os
 
@@ -88,6 +97,7 @@ def serve(
             port=port,
             workers=workers,
             log_level=settings.log_level,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
 
 
@@ -119,6 +129,22 @@ def assess(
     settings = settings_with(clinic=clinic_config)
     engine = Engine(default_evidence(), load_clinic(settings.clinic_config or DEMO_CLINIC))
     typer.echo(render(engine.assess(request)))
+
+
+@app.command("send-notices")
+def send_notices(database: DatabaseOpt = None, clinic_config: ClinicOpt = None) -> None:
+    """Retry clinic emails about consultation requests that could not be sent (cron-friendly)."""
+    from datetime import UTC, datetime
+
+    from trdnav.services.consultations import notify_pending
+    from trdnav.services.runtime import build_runtime
+
+    runtime = build_runtime(settings_with(database, clinic_config))
+    try:
+        sent = notify_pending(runtime, datetime.now(UTC))
+    finally:
+        runtime.close()
+    typer.echo(f"{sent} notice(s) sent")
 
 
 @db_app.command("upgrade")

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "TRD Navigator <no-reply@localhost>"
     log_level: str = "info"
+    # Reverse proxies whose X-Forwarded-For is trusted (client IPs feed rate limits and audit).
+    forwarded_allow_ips: str = "127.0.0.1"
+    session_idle_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=10, ge=1, le=1000)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    reset_token_minutes: int = Field(default=30, ge=5, le=24 * 60)
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
