@@ -15,7 +15,7 @@ from trdnav import __version__
 from trdnav.services.errors import InvalidRequest
 from trdnav.services.runtime import Runtime, build_runtime
 from trdnav.settings import Settings, get_settings
-from trdnav.web import api, patient, workspace
+from trdnav.web import access_log, api, patient, workspace
 from trdnav.web.csrf import CsrfCookieMiddleware
 from trdnav.web.problems import on_invalid_request, on_validation_error
 from trdnav.web.security import SecurityHeadersMiddleware
@@ -26,6 +26,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app; the runtime (database, clinic, engine) is created at start-up."""
     settings = settings or get_settings()
+    access_log.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
