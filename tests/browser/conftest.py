@@ -9,11 +9,9 @@ request URL is recorded in `page.requested_urls` (see `assert_only_local`).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -25,6 +23,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
+from tests.support import free_port, wait_until_up
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,14 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class _Collect:
@@ -74,20 +66,6 @@ class LiveServer:
         return self.smtp_messages
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"trdnav serve exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("trdnav serve did not start in time")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real server process with a fresh SQLite database and an in-process SMTP server."""
@@ -113,7 +91,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         cmd = [sys.executable, "-m", "trdnav.cli", "serve", "--host", "127.0.0.1"]
         proc = subprocess.Popen([*cmd, "--port", str(port)], env=env, stdout=log, stderr=log)
         try:
-            _wait_until_up(base_url, proc)
+            wait_until_up(base_url, proc)
             yield LiveServer(base_url, database_url, messages, log_path)
         finally:
             proc.terminate()

@@ -7,7 +7,6 @@ the clinic's inbox (an aiosmtpd server in this process).
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -19,6 +18,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.support import free_port
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.services import consultations
 from trdnav.services.ratelimit import RateLimit
@@ -63,17 +63,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def inbox() -> Iterator[Inbox]:
     """The clinic's mail server: real SMTP on a free local port."""
-    box = Inbox(_free_port())
+    box = Inbox(free_port())
     controller = Controller(box, hostname="127.0.0.1", port=box.port)
     controller.start()
     try:
@@ -222,7 +215,7 @@ def test_the_clinic_email_failing_does_not_lose_the_request(
 ) -> None:
     from trdnav.web.app import create_app
 
-    runtime.settings = settings.model_copy(update={"smtp_port": _free_port()})  # nobody listens
+    runtime.settings = settings.model_copy(update={"smtp_port": free_port()})  # nobody listens
     with (
         caplog.at_level(logging.WARNING, logger="trdnav.services.consultations"),
         TestClient(create_app(runtime.settings, runtime)) as c,

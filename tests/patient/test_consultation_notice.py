@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from tests.patient import test_consultation_api as api
-from tests.patient.test_consultation_api import Inbox, _free_port
+from tests.patient.test_consultation_api import Inbox
+from tests.support import free_port
 from trdnav.services import consultations
 from trdnav.services.runtime import Runtime
 from trdnav.storage.models import ConsultationRequest
@@ -35,7 +36,7 @@ def _pending(runtime: Runtime) -> list[bool]:
 
 def _mail_server_away(runtime: Runtime) -> int:
     port = runtime.settings.smtp_port
-    runtime.settings = runtime.settings.model_copy(update={"smtp_port": _free_port()})
+    runtime.settings = runtime.settings.model_copy(update={"smtp_port": free_port()})
     return port
 
 

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.patient.test_consultation_api import VALID, _free_port
+from tests.patient.test_consultation_api import VALID
+from tests.support import free_port, wait_until_up
 from trdnav.services.consultations import LIMIT
 from trdnav.storage.db import make_engine, session_factory
 from trdnav.storage.models import ConsultationRequest
@@ -30,13 +30,13 @@ from trdnav.storage.models import ConsultationRequest
 @pytest.fixture
 def two_workers(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A real server with two worker processes; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "TRDNAV_ENVIRONMENT": "test",
         "TRDNAV_BASE_URL": base,
-        "TRDNAV_SMTP_PORT": str(_free_port()),  # no mail server: notices fail, requests stay
+        "TRDNAV_SMTP_PORT": str(free_port()),  # no mail server: notices fail, requests stay
         "TRDNAV_LOG_LEVEL": "warning",
     }
     cmd = [sys.executable, "-m", "trdnav.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -45,15 +45,7 @@ def two_workers(database_url: str, tmp_path: Path) -> Iterator[str]:
             [*cmd, "--workers", "2", "--database", database_url], env=env, stdout=log, stderr=log
         )
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert proc.poll() is None, (tmp_path / "server.log").read_text()
-                try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=1):
-                        break
-                except OSError:
-                    assert time.monotonic() < deadline, "server did not start"
-                    time.sleep(0.1)
+            wait_until_up(base, proc)
             yield base
         finally:
             proc.terminate()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -13,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 
+from tests.support import free_port
 from tests.workspace.conftest import Member
 from tests.workspace.test_auth import Browser
 from trdnav.services.runtime import Runtime
@@ -30,16 +30,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def mailbox(runtime: Runtime) -> Iterator[Inbox]:
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     runtime.settings = runtime.settings.model_copy(

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +20,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page
 
+from tests.support import free_port, wait_until_up
+
 PASSWORD = "harbor light staff passphrase"
 STAFF = {
     "cora@demo.example": "coordinator",
@@ -29,12 +29,6 @@ STAFF = {
     "alice@demo.example": "admin",
 }
 SHOTS = Path(os.environ.get("TRDNAV_SCREENSHOTS", "/tmp/trdnav-workspace-shots"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class _Mailbox:
@@ -83,23 +77,10 @@ class WorkspaceServer:
             return str(json.load(response)["id"])
 
 
-def _wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"trdnav serve exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("trdnav serve did not start")
-
-
 @pytest.fixture(scope="module")
 def ws_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceServer]:
     tmp = tmp_path_factory.mktemp("workspace")
-    smtp_port, port = _free_port(), _free_port()
+    smtp_port, port = free_port(), free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -121,7 +102,7 @@ def ws_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceSer
         [*cmd, "--database", server.database_url], env=env, stdout=log, stderr=log
     )
     try:
-        _wait_up(base_url, proc)
+        wait_until_up(base_url, proc)
         yield server
     finally:
         proc.terminate()

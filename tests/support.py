@@ -1,0 +1,30 @@
+"""Helpers for tests that run real server processes on this machine's loopback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_until_up(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Wait for `GET /healthz` to answer; fail early if the server process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"trdnav serve exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("trdnav serve did not start in time")
