@@ -13,6 +13,7 @@ from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.evidence.loader import default_evidence
 from trdnav.services.clinics import DEMO_CLINIC, ensure_clinic, load_clinic
 from trdnav.settings import Settings
+from trdnav.storage import sealed
 from trdnav.storage.db import make_engine, session_factory, upgrade
 
 
@@ -32,6 +33,7 @@ class Runtime:
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
     """Open the database (upgrading it), register the clinic and load the evidence."""
     clinic = load_clinic(settings.clinic_config or DEMO_CLINIC)
+    sealed.configure(settings.secret_key.get_secret_value())
     db = make_engine(settings.database_url)
     if migrate:
         upgrade(db)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trdnav.storage.models import Base
+from trdnav.storage.sealed import SealedString
 from trdnav.storage.types import UTCDateTime
 
 
@@ -35,7 +36,7 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(SealedString())  # encrypted at rest
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # refuses a replayed code
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
