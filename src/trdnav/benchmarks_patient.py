@@ -14,36 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ANSWERS: dict[str, dict[str, Any]] = {
-    "about": {"age": "42", "pregnancy": "no"},
-    "diagnosis": {"conditions": ["major_depressive_disorder"], "episode_months": "14"},
-    "feelings": {
-        **{f"phq9_{i}": v for i, v in enumerate("232212210", start=1)},
-        "suicidal_thoughts": "none",
-    },
-    "tried": {
-        "trial_1_name": "sertraline",
-        "trial_1_adequate": "yes",
-        "trial_1_outcome": "no_response",
-        "trial_2_name": "bupropion",
-        "trial_2_adequate": "yes",
-        "trial_2_outcome": "partial_response",
-        "augmentation_trials": "0",
-        "psychotherapy_trial": "yes",
-        **{f"prior_{k}": "none" for k in ("tms", "ketamine", "esketamine", "ect")},
-    },
-    "values": {
-        "pref_fast_relief": "2",
-        "pref_lasting_results": "3",
-        "pref_few_side_effects": "2",
-        "pref_avoid_medication": "1",
-        "pref_drive_myself": "2",
-        "pref_few_visits": "1",
-        "pref_low_cost": "3",
-    },
-    "insurance": {"plan": "commercial", "deductible_remaining": "1200", "coinsurance": "20"},
-}
-
 
 async def _get(app: Any, path: str, cookie: str) -> tuple[int, int]:
     """One GET through the ASGI app; returns (status, body bytes)."""
@@ -86,6 +56,7 @@ async def _get(app: Any, path: str, cookie: str) -> tuple[int, int]:
 def bench_results_page(quick: bool) -> dict[str, float]:
     """Server time p50/p95 (ms) of rendering /aid/results for a complete set of answers."""
     from trdnav.services import aid_sessions
+    from trdnav.services.aid_example import EXAMPLE_ANSWERS
     from trdnav.services.runtime import build_runtime
     from trdnav.settings import Settings
     from trdnav.web.app import create_app
@@ -101,7 +72,7 @@ def bench_results_page(quick: bool) -> dict[str, float]:
             app.state.runtime = runtime  # the lifespan is not run: hand the runtime over directly
             token = aid_sessions.new_token()
             with runtime.sessions() as session:
-                for step, raw in ANSWERS.items():
+                for step, raw in EXAMPLE_ANSWERS.items():
                     aid_sessions.save_step(session, token, step, raw, datetime.now(UTC))
             cookie = f"{aid_sessions.AID_COOKIE}={token}"
 
