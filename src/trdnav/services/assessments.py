@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from trdnav.domain.assessment import Engine
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import AssessmentResult
 from trdnav.services.errors import InvalidRequest, field_errors
@@ -28,8 +27,3 @@ def parse_request(raw: bytes | str) -> AssessmentRequest:
 def render(result: AssessmentResult) -> str:
     """The result as contract JSON text; HTTP and CLI both send exactly this."""
     return result.model_dump_json()
-
-
-def assess_json(engine: Engine, raw: bytes | str) -> str:
-    """JSON in, JSON out: the whole use case shared by the API and the CLI."""
-    return render(engine.assess(parse_request(raw)))
