@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from trdnav.services.runtime import Runtime, build_runtime
-from trdnav.settings import Settings
+from trdnav.app import create_app
+from trdnav.platform.runtime import Runtime, build_runtime
+from trdnav.platform.settings import Settings
 from trdnav.storage.db import normalize_url
-from trdnav.web.app import create_app
 
 POSTGRES_URL = os.environ.get("TRDNAV_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -76,3 +76,6 @@ def client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
     """An in-process HTTP client for the app on a real database."""
     with TestClient(create_app(settings, runtime)) as c:
         yield c
+
+
+pytest_plugins = ["tests.cast"]

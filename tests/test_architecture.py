@@ -44,8 +44,9 @@ def test_domain_is_pure(path: Path) -> None:
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [
-        ("services", ("trdnav.web", "trdnav.cli")),
-        ("storage", ("trdnav.web", "trdnav.cli", "trdnav.services")),
+        ("features", ("trdnav.cli", "trdnav.app", "trdnav.bench")),
+        ("platform", ("trdnav.features", "trdnav.cli", "trdnav.app", "trdnav.bench")),
+        ("storage", ("trdnav.features", "trdnav.platform", "trdnav.cli", "trdnav.app")),
     ],
 )
 def test_layers_do_not_reach_upwards(package: str, forbidden: tuple[str, ...]) -> None:

@@ -9,7 +9,7 @@ from trdnav.domain.assessment import Engine
 from trdnav.domain.evidence.loader import default_evidence
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import AssessmentResult, OptionResult
-from trdnav.services.clinics import load_clinic
+from trdnav.platform.clinics import load_clinic
 
 SAFE_HISTORY: dict[str, Any] = {
     "metal_in_head": False,

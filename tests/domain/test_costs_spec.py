@@ -14,7 +14,7 @@ from tests.domain.helpers import assess, option, request
 from trdnav.domain.assessment import Engine
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.evidence.loader import default_evidence
-from trdnav.services.clinics import load_clinic
+from trdnav.platform.clinics import load_clinic
 
 
 def ins(

@@ -12,7 +12,7 @@ from trdnav.domain.assessment import Engine
 from trdnav.domain.evidence.loader import load_evidence
 from trdnav.domain.requests import CONDITIONS, PREFERENCE_KEYS, AssessmentRequest, MedicalHistory
 from trdnav.domain.results import AssessmentResult
-from trdnav.services.clinics import load_clinic
+from trdnav.platform.clinics import load_clinic
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:

@@ -19,7 +19,7 @@ from tests.browser.patient.flow import (
     keyboard_fill_step,
     next_step,
 )
-from tests.patient.aid_data import COLIN, DANA, RILEY
+from tests.features.aid.aid_data import COLIN, DANA, RILEY
 
 pytestmark = pytest.mark.browser
 PAGE_BUDGET = 150 * 1024

@@ -20,7 +20,7 @@ from tests.browser.conftest import (
     assert_accessible,
     assert_only_local,
 )
-from trdnav.services import aid_sessions
+from trdnav.features.aid import drafts
 from trdnav.storage.db import make_engine, session_factory
 from trdnav.storage.models import ConsultationRequest
 
@@ -54,22 +54,22 @@ def _new_mail(live_server: LiveServer, before: int) -> str:
 
 def _give_answers(live_server: LiveServer, context: BrowserContext) -> None:
     """Ana already answered the questionnaire's first steps on this device (aid session)."""
-    token = aid_sessions.new_token()
+    token = drafts.new_token()
     now = datetime.now(UTC)
     feelings = {f"phq9_{i}": "2" for i in range(1, 10)} | {"phq9_9": "0"}
     feelings["suicidal_thoughts"] = "none"
     engine = make_engine(live_server.database_url)
     try:
         with session_factory(engine)() as session:
-            aid_sessions.save_step(session, token, "about", {"age": "38", "pregnancy": "no"}, now)
-            aid_sessions.save_step(
+            drafts.save_step(session, token, "about", {"age": "38", "pregnancy": "no"}, now)
+            drafts.save_step(
                 session, token, "diagnosis", {"conditions": ["major_depressive_disorder"]}, now
             )
-            aid_sessions.save_step(session, token, "feelings", feelings, now)
+            drafts.save_step(session, token, "feelings", feelings, now)
     finally:
         engine.dispose()
     context.add_cookies(
-        [{"name": aid_sessions.AID_COOKIE, "value": token, "url": live_server.url("/aid")}]
+        [{"name": drafts.AID_COOKIE, "value": token, "url": live_server.url("/aid")}]
     )
 
 

@@ -15,7 +15,7 @@ config = context.config
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` CLI use: take the URL from the environment
-        from trdnav.settings import get_settings
+        from trdnav.platform.settings import get_settings
 
         engine = create_engine(normalize_url(get_settings().database_url))
         with engine.begin() as conn:

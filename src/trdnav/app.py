@@ -1,0 +1,63 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
+
+from trdnav import __version__
+from trdnav.features import routers
+from trdnav.features.assessments.routes import with_request_schemas
+from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.runtime import Runtime, build_runtime
+from trdnav.platform.settings import Settings, get_settings
+from trdnav.platform.web import access_log
+from trdnav.platform.web.csrf import CsrfCookieMiddleware
+from trdnav.platform.web.problems import on_invalid_request, on_validation_error
+from trdnav.platform.web.security import SecurityHeadersMiddleware
+
+STATIC = Path(__file__).parent / "platform" / "web" / "static"
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the runtime (database, clinic, engine) is created at start-up."""
+    settings = settings or get_settings()
+    access_log.install()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        app.state.runtime = runtime or build_runtime(settings)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.runtime.close()
+
+    app = FastAPI(
+        title="TRD Navigator",
+        version=__version__,
+        summary="Decision aid and clinic workspace for TMS and ketamine-family treatments.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    https = settings.base_url.startswith("https://")
+    app.add_middleware(
+        CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
+    )
+    app.add_middleware(SecurityHeadersMiddleware, https=https)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(InvalidRequest, on_invalid_request)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in routers():
+        app.include_router(router)
+    with_request_schemas(app)
+    return app

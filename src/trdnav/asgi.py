@@ -1,0 +1,5 @@
+"""ASGI entry point for multi-worker servers: `uvicorn trdnav.asgi:app`."""
+
+from trdnav.app import create_app
+
+app = create_app()

@@ -1,0 +1,167 @@
+"""Command line for the clinic workspace: `trdnav users ...` and `trdnav audit ...`."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+users_app = typer.Typer(help="Staff accounts of the clinic workspace.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database", help="Database URL (default: TRDNAV_DATABASE_URL or the SQLite file)."
+    ),
+]
+
+
+def _runtime(database: str | None):  # type: ignore[no-untyped-def]
+    from trdnav.cli import settings_with
+    from trdnav.platform.runtime import build_runtime
+
+    return build_runtime(settings_with(database))
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _read_password() -> str:
+    # From standard input so it never shows in the process list or shell history.
+    if sys.stdin.isatty():
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Argument(help="The staff member's email address.")],
+    role: Annotated[
+        str, typer.Option("--role", help="admin, prescriber, coordinator, technician or nurse.")
+    ],
+    clinic: Annotated[
+        str | None, typer.Option("--clinic", help="Clinic slug (default: the configured clinic).")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Create an account (password read from standard input) or add a clinic membership."""
+    from trdnav.features.accounts.passwords import WeakPassword
+    from trdnav.features.accounts.users import UserError, clinic_by_slug, create_user
+
+    rt = _runtime(database)
+    try:
+        with rt.sessions.begin() as session:
+            target = clinic_by_slug(session, clinic or rt.clinic.slug)
+            password = _read_password()
+            create_user(
+                session, email, role, target, password, datetime.now(UTC), display_name=name
+            )
+    except UserError as exc:
+        raise _fail(str(exc)) from exc
+    except WeakPassword as exc:
+        raise _fail(f"password: {exc}") from exc
+    finally:
+        rt.close()
+    typer.echo(f"created {email.strip().lower()} as {role} in {clinic or rt.clinic.slug}")
+
+
+@users_app.command("list")
+def users_list(database: DatabaseOpt = None) -> None:
+    """List every account with its clinic, role, state and two-factor status."""
+    from trdnav.features.accounts.users import list_users
+
+    rt = _runtime(database)
+    try:
+        with rt.sessions() as session:
+            rows = list_users(session)
+    finally:
+        rt.close()
+    typer.echo("email\tclinic\trole\tactive\ttwo_factor")
+    for r in rows:
+        typer.echo(f"{r.email}\t{r.clinic}\t{r.role}\t{r.active}\t{r.two_factor}")
+
+
+@users_app.command("disable")
+def users_disable(
+    email: Annotated[str, typer.Argument(help="The account to disable.")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Disable an account; its sessions end at once."""
+    from trdnav.features.accounts.users import UserError, disable_user
+
+    rt = _runtime(database)
+    try:
+        with rt.sessions.begin() as session:
+            disable_user(session, email, datetime.now(UTC))
+    except UserError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        rt.close()
+    typer.echo(f"disabled {email.strip().lower()}")
+
+
+@users_app.command("reset-2fa")
+def users_reset_2fa(
+    email: Annotated[str, typer.Argument(help="The account whose authenticator was lost.")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Remove an account's two-factor setup; it enrolls again at the next sign-in."""
+    from trdnav.features.accounts.users import UserError, reset_two_factor
+
+    rt = _runtime(database)
+    try:
+        with rt.sessions.begin() as session:
+            reset_two_factor(session, email, datetime.now(UTC))
+    except UserError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        rt.close()
+    typer.echo(f"two-factor reset for {email.strip().lower()}; they enroll at next sign-in")
+
+
+@audit_app.command("verify")
+def audit_verify(database: DatabaseOpt = None) -> None:
+    """Check the hash chain; exit 1 naming the first bad entry when any row was changed."""
+    from trdnav.platform.audit import verify
+
+    rt = _runtime(database)
+    try:
+        with rt.sessions() as session:
+            result = verify(session)
+    finally:
+        rt.close()
+    if not result.ok:
+        typer.echo(
+            f"audit chain BROKEN at entry {result.first_bad_id}: {result.problem} "
+            f"({result.checked} entries verified before it)",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"audit chain OK: {result.checked} entries")
+
+
+@audit_app.command("export")
+def audit_export(database: DatabaseOpt = None) -> None:
+    """Write every audit entry as CSV on standard output (the export is itself audited)."""
+    from trdnav.platform import audit
+
+    rt = _runtime(database)
+    try:
+        with rt.sessions.begin() as session:
+            audit.record(
+                session, datetime.now(UTC), "audit.export", audit.Who(), detail={"via": "cli"}
+            )
+        with rt.sessions() as session:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(audit.CSV_COLUMNS)
+            writer.writerows(audit.export_rows(session, audit.AuditFilter()))
+    finally:
+        rt.close()

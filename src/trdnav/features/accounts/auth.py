@@ -1,0 +1,302 @@
+"""Staff authentication: password sign-in with throttling, TOTP two-factor, server-side sessions.
+
+All functions are blocking (argon2 and the database): the web layer calls them from sync
+routes, which FastAPI runs in its thread pool, never on the event loop. State lives in the
+database only, so any worker on any host can continue any sign-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+import segno
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from trdnav.features.accounts.passwords import verify_password
+from trdnav.platform import audit
+from trdnav.platform.audit import Who
+from trdnav.platform.settings import Settings
+from trdnav.storage.models import AuthSession, Membership, RateLimitHit, RecoveryCode, User
+
+ISSUER = "TRD Navigator"
+RECOVERY_CODES = 10
+PENDING_MINUTES = 10  # a password-only session may only finish two-factor, for this long
+LOCKED_MESSAGE = (
+    "Too many failed sign-in attempts. For your security, sign-in is paused for {minutes} "
+    "minutes. You can reset your password by email, or ask your clinic administrator."
+)
+
+
+def locked_message(settings: Settings) -> str:
+    """The lockout message, naming the configured window."""
+    return LOCKED_MESSAGE.format(minutes=settings.login_window_minutes)
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 of a random token; only this is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+# --- throttling -------------------------------------------------------------------------
+
+
+def _buckets(email: str, ip: str | None) -> list[str]:
+    # The account bucket is keyed by a hash, so the table never holds a typed email address.
+    out = ["ws-login-acct:" + token_hash(normalize_email(email))[:40]]
+    if ip:
+        out.append("ws-login-ip:" + ip[:100])
+    return out
+
+
+def _failures(session: Session, bucket: str, since: datetime) -> int:
+    stmt = select(func.count(RateLimitHit.id)).where(
+        RateLimitHit.bucket == bucket, RateLimitHit.at >= since
+    )
+    return session.scalar(stmt) or 0
+
+
+def is_locked(
+    session: Session, settings: Settings, email: str, ip: str | None, now: datetime
+) -> bool:
+    """True when the account or the client reached the failure limit in the window."""
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    return any(
+        _failures(session, b, since) >= settings.login_max_failures for b in _buckets(email, ip)
+    )
+
+
+def note_failure(
+    session: Session, settings: Settings, email: str, who: Who, now: datetime, reason: str
+) -> bool:
+    """Count one failure against the account and the client; True when this one locks them."""
+    since = now - timedelta(minutes=settings.login_window_minutes)
+    locked_now = False
+    for bucket in _buckets(email, who.ip):
+        # Hits older than the window never count again: drop them so the table stays small.
+        session.execute(
+            delete(RateLimitHit).where(RateLimitHit.bucket == bucket, RateLimitHit.at < since)
+        )
+        session.add(RateLimitHit(bucket=bucket, at=now))
+        session.flush()
+        if _failures(session, bucket, since) == settings.login_max_failures:
+            locked_now = True
+    audit.record(session, now, "auth.login_failed", who, outcome="denied", detail={"why": reason})
+    if locked_now:
+        audit.record(session, now, "auth.lockout", who, outcome="denied")
+    return locked_now
+
+
+def clear_account_failures(session: Session, email: str) -> None:
+    """A successful sign-in resets the account's counter (the client's keeps counting)."""
+    session.execute(delete(RateLimitHit).where(RateLimitHit.bucket == _buckets(email, None)[0]))
+
+
+# --- password step ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The result of a sign-in step: a new session token, or a message for the form."""
+
+    token: str | None = None
+    error: str | None = None
+    locked: bool = False
+
+
+GENERIC_FAILURE = "That email and password do not match an active account."
+
+
+def sign_in_password(
+    session: Session, settings: Settings, email: str, password: str, ip: str | None, now: datetime
+) -> SignIn:
+    """Check the password; on success open a pending session that may only finish two-factor."""
+    email = normalize_email(email)
+    user = session.scalar(select(User).where(User.email == email))
+    if is_locked(session, settings, email, ip, now):
+        who = Who(user.id if user else None, email[:320], ip=ip)
+        audit.record(session, now, "auth.login_refused", who, outcome="denied")
+        return SignIn(error=locked_message(settings), locked=True)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active or not _memberships(session, user.id):
+        who = Who(user.id if user else None, email[:320], ip=ip)
+        locked = note_failure(session, settings, email, who, now, "password")
+        return SignIn(error=locked_message(settings) if locked else GENERIC_FAILURE, locked=locked)
+    clear_account_failures(session, email)
+    token = open_session(session, settings, user, now, mfa_done=False)
+    audit.record(session, now, "auth.password_ok", Who(user.id, user.email, ip=ip))
+    return SignIn(token=token)
+
+
+def _memberships(session: Session, user_id: int) -> list[Membership]:
+    stmt = select(Membership).where(Membership.user_id == user_id).order_by(Membership.id)
+    return list(session.scalars(stmt))
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+
+def open_session(
+    session: Session,
+    settings: Settings,
+    user: User,
+    now: datetime,
+    *,
+    mfa_done: bool,
+    clinic_id: int | None = None,
+) -> str:
+    """A fresh random session token for the user (rotated at every privilege change)."""
+    # Ended sessions of this user are kept a day for the record, then dropped.
+    session.execute(
+        delete(AuthSession).where(
+            AuthSession.user_id == user.id, AuthSession.expires_at < now - timedelta(days=1)
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    lifetime = (
+        timedelta(hours=settings.session_absolute_hours)
+        if mfa_done
+        else timedelta(minutes=PENDING_MINUTES)
+    )
+    if clinic_id is None:
+        memberships = _memberships(session, user.id)
+        clinic_id = memberships[0].clinic_id if memberships else None
+    session.add(
+        AuthSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            clinic_id=clinic_id,
+            mfa_done=mfa_done,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    session.flush()
+    return token
+
+
+def resolve_session(
+    session: Session, settings: Settings, token: str | None, now: datetime
+) -> AuthSession | None:
+    """The live session for a cookie token, touched; None when absent, revoked, idle or expired."""
+    if not token:
+        return None
+    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    if now >= row.expires_at or now - row.last_seen_at >= idle:
+        row.revoked_at = now
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return None
+    row.last_seen_at = now
+    return row
+
+
+def revoke_session(session: Session, row: AuthSession, now: datetime) -> None:
+    """End one session (sign-out or rotation)."""
+    row.revoked_at = now
+
+
+def revoke_all(session: Session, user_id: int, now: datetime) -> None:
+    """End every session of a user (password change, reset, account disabled)."""
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+# --- TOTP -------------------------------------------------------------------------------
+
+
+def start_enrollment(session: Session, user: User) -> str:
+    """The secret being enrolled (kept until confirmed, so a reload shows the same QR)."""
+    if user.totp_secret is None or not user.totp_enabled:
+        user.totp_secret = user.totp_secret or pyotp.random_base32()
+        session.flush()
+    return user.totp_secret
+
+
+def provisioning_uri(user: User) -> str:
+    """The otpauth:// URI an authenticator app reads from the QR code."""
+    assert user.totp_secret is not None
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def qr_svg(uri: str) -> str:
+    """The QR code as inline SVG, generated here (never by a remote service)."""
+    svg: str = segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff")
+    return svg
+
+
+def check_totp(user: User, code: str, now: datetime) -> bool:
+    """Accept a code from the current, previous or next 30 s step, each step only once."""
+    if not user.totp_secret:
+        return False
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if user.totp_last_step is not None and step <= user.totp_last_step:
+            continue  # already used: a replayed or older code
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def _recovery_hash(code: str) -> str:
+    # Codes carry 60 random bits, so a plain SHA-256 suffices (unlike human passwords).
+    return token_hash("".join(code.lower().split()).replace("-", ""))
+
+
+def new_recovery_codes(session: Session, user: User) -> list[str]:
+    """Replace the user's recovery codes with ten new ones; the plain codes are shown once."""
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(alphabet) for _ in range(12))
+        codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
+        session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(raw)))
+    session.flush()
+    return codes
+
+
+def use_recovery_code(session: Session, user: User, code: str, now: datetime) -> bool:
+    """Spend one unused recovery code; True when it matched."""
+    row = session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == _recovery_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if row is None:
+        return False
+    row.used_at = now
+    return True
+
+
+def remaining_recovery_codes(session: Session, user_id: int) -> int:
+    """How many recovery codes are still unused."""
+    stmt = select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
+    )
+    return session.scalar(stmt) or 0

@@ -1,0 +1,232 @@
+"""Workspace request plumbing: the session cookie, the signed-in actor, permission checks.
+
+`Require(permission)` is the one door into every protected workspace route: it resolves the
+server-side session, insists on two-factor, finds the member's role in the active clinic and
+asks `services.access` whether that role may act. `Scoped(Model, param)` loads a record from a
+path parameter through `access.load_for_user`, so another clinic's record is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from trdnav.features.accounts import auth
+from trdnav.platform.access import Actor, Forbidden, NotFound, authorize, load_for_user
+from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.templating import templates
+from trdnav.storage.models import AuthSession, Clinic, Membership, User
+
+COOKIE = "trdnav_ws"
+LOGIN = "/workspace/login"
+
+
+def utcnow() -> datetime:
+    """The request's clock (the only place the workspace reads it)."""
+    return datetime.now(UTC)
+
+
+def client_ip(request: Request) -> str | None:
+    """Where the request came from, for throttling and the audit trail."""
+    return request.client.host if request.client else None
+
+
+def safe_next(value: object) -> str:
+    """A workspace path to return to after sign-in; anything else becomes the start page."""
+    path = str(value or "")
+    ok = path.startswith("/workspace/") and "//" not in path and ".." not in path
+    return path if ok and all(c.isalnum() or c in "/-_." for c in path) else "/workspace"
+
+
+def redirect_exc(location: str) -> HTTPException:
+    """An exception that sends the browser elsewhere (303 See Other)."""
+    return HTTPException(status_code=303, headers={"Location": location})
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    """HttpOnly, SameSite=Lax, Secure when served over https; scoped to the workspace."""
+    https = runtime(request).settings.base_url.startswith("https://")
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="lax", secure=https, path="/workspace"
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Forget the session cookie in this browser."""
+    response.delete_cookie(COOKIE, path="/workspace")
+
+
+def live_session(request: Request, db: Session) -> AuthSession | None:
+    """The request's session (touched and committed), or None."""
+    settings = runtime(request).settings
+    row = auth.resolve_session(db, settings, request.cookies.get(COOKIE), utcnow())
+    db.commit()
+    return row
+
+
+def pending_session(request: Request, db: Session = Depends(db_session)) -> AuthSession:
+    """A session that passed the password step and must still pass two-factor."""
+    row = live_session(request, db)
+    if row is None:
+        raise redirect_exc(LOGIN)
+    if row.mfa_done:
+        raise redirect_exc("/workspace")
+    return row
+
+
+class Require:
+    """Dependency: the signed-in, two-factor-verified actor whose role grants `permission`."""
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    def __call__(self, request: Request, db: Session = Depends(db_session)) -> Actor:
+        actor = signed_in_actor(request, db)
+        _authorize(actor, self.permission)
+        return actor
+
+
+def _authorize(actor: Actor, permission: str) -> None:
+    try:
+        authorize(actor, permission)
+    except Forbidden as exc:
+        raise HTTPException(status_code=403) from exc
+
+
+def signed_in_actor(request: Request, db: Session) -> Actor:
+    """The actor of a full (two-factor) session, or a redirect to sign in."""
+    row = live_session(request, db)
+    if row is None:
+        # Come back here after signing in (the emailed link to a consultation request).
+        back = f"?next={quote(request.url.path)}" if request.method == "GET" else ""
+        raise redirect_exc(LOGIN + back)
+    if not row.mfa_done:
+        raise redirect_exc(f"{LOGIN}/second-factor")
+    user = db.get(User, row.user_id)
+    membership = db.scalar(
+        select(Membership).where(
+            Membership.user_id == row.user_id, Membership.clinic_id == row.clinic_id
+        )
+    )
+    if user is None or membership is None:
+        raise redirect_exc(LOGIN)
+    actor = Actor(
+        user.id,
+        user.email,
+        user.display_name,
+        membership.role,
+        membership.clinic_id,
+        row.id,
+        client_ip(request),
+    )
+    request.state.actor = actor
+    clinic = db.get(Clinic, membership.clinic_id)
+    request.state.clinic_tz = clinic.time_zone if clinic else "UTC"
+    return actor
+
+
+class Scoped:
+    """Dependency: the record named by path parameter `param`, in the actor's clinic, or 404."""
+
+    def __init__(self, model: type[Any], param: str, permission: str) -> None:
+        self.model, self.param, self.permission = model, param, permission
+
+    def __call__(self, request: Request, db: Session = Depends(db_session)) -> tuple[Actor, Any]:
+        actor = signed_in_actor(request, db)
+        # Load before checking the role: whoever is outside the clinic gets 404, never 403.
+        try:
+            record = load_for_user(db, actor, self.model, request.path_params[self.param])
+        except NotFound as exc:
+            raise HTTPException(status_code=404) from exc
+        _authorize(actor, self.permission)
+        return actor, record
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form (already parsed and cached by the CSRF check)."""
+    return await request.form()
+
+
+def form_dict(form: FormData) -> dict[str, Any]:
+    """Single-valued fields as str; repeated fields as lists; empty strings dropped."""
+    out: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        if len(values) > 1:
+            out[key] = [v for v in values if v != ""]
+        elif values and values[0].strip() != "":
+            out[key] = values[0].strip()
+    return out
+
+
+def local_time(value: datetime | None, tz: str = "UTC") -> str:
+    """A UTC time shown in the clinic's time zone."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+templates.env.filters["ws_local"] = local_time
+
+_ERRORS = {
+    403: ("Not allowed", "Your role in this clinic does not allow this page or action."),
+    404: ("Not found", "There is no such page or record in your clinic."),
+}
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    """A workspace page; the clinic's time zone and the actor go into every template."""
+    ctx = dict(context or {})
+    actor: Actor | None = getattr(request.state, "actor", None)
+    ctx.setdefault("actor", actor)
+    ctx.setdefault("tz", _clinic_tz(request, actor))
+    return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def _clinic_tz(request: Request, actor: Actor | None) -> str:
+    # Read in the request's own session by `signed_in_actor`: a second session here would
+    # wait on the SQLite write lock the request already holds.
+    tz: str | None = getattr(request.state, "clinic_tz", None)
+    return tz or runtime(request).clinic.time_zone
+
+
+class WorkspaceRoute(APIRoute):
+    """Routes that answer 403/404 with an HTML page and never let pages be cached."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def wrapped(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except HTTPException as exc:
+                if exc.status_code == 303 and exc.headers:
+                    return RedirectResponse(exc.headers["Location"], status_code=303)
+                if exc.status_code not in _ERRORS:
+                    raise
+                title, text = _ERRORS[exc.status_code]
+                response = render(
+                    request,
+                    "layout/workspace_error.html",
+                    {"title": title, "text": text},
+                    status=exc.status_code,
+                )
+            # Pages hold health data: no browser or proxy cache may keep them.
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        return wrapped

@@ -1,0 +1,237 @@
+"""Sign-in: password, two-factor (enrollment or code), sign-out, switching clinic."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from trdnav.features.accounts import auth, credentials
+from trdnav.features.accounts.guard import (
+    LOGIN,
+    Require,
+    WorkspaceRoute,
+    clear_session_cookie,
+    client_ip,
+    form_data,
+    live_session,
+    pending_session,
+    redirect_exc,
+    render,
+    safe_next,
+    set_session_cookie,
+    utcnow,
+)
+from trdnav.platform import audit
+from trdnav.platform.access import Actor
+from trdnav.platform.web.csrf import require_csrf
+from trdnav.platform.web.deps import db_session, runtime
+from trdnav.storage.models import AuthSession, Clinic, Membership, User
+
+router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
+
+
+@router.get("/workspace/login")
+def login_page(request: Request, db: Session = Depends(db_session)) -> Response:
+    """The sign-in form (or on to the workspace when already signed in)."""
+    row = live_session(request, db)
+    if row is not None and row.mfa_done:
+        raise redirect_exc("/workspace")
+    return render(
+        request,
+        "accounts/login.html",
+        {"email": "", "next": safe_next(request.query_params.get("next"))},
+    )
+
+
+@router.post("/workspace/login")
+def login(
+    request: Request, form: FormData = Depends(form_data), db: Session = Depends(db_session)
+) -> Response:
+    """Check email and password; a pending session then asks for the second factor."""
+    email = str(form.get("email") or "").strip()
+    password = str(form.get("password") or "")
+    back = safe_next(form.get("next"))
+    errors = []
+    if not email:
+        errors.append({"field": "email", "message": "Enter your email address."})
+    if not password:
+        errors.append({"field": "password", "message": "Enter your password."})
+    if errors:
+        return render(
+            request,
+            "accounts/login.html",
+            {"email": email, "errors": errors, "next": back},
+            status=422,
+        )
+    settings = runtime(request).settings
+    result = auth.sign_in_password(db, settings, email, password, client_ip(request), utcnow())
+    db.commit()
+    if result.token is None:
+        errors = [{"field": "email", "message": result.error or auth.GENERIC_FAILURE}]
+        status = 429 if result.locked else 401
+        return render(
+            request,
+            "accounts/login.html",
+            {"email": email, "errors": errors, "locked": result.locked, "next": back},
+            status=status,
+        )
+    user = db.scalar(select(User).where(User.email == auth.normalize_email(email)))
+    target = "/workspace/login/second-factor" if user and user.totp_enabled else "/workspace/enroll"
+    suffix = f"?next={quote(back)}" if back != "/workspace" else ""
+    response = RedirectResponse(target + suffix, status_code=303)
+    set_session_cookie(request, response, result.token)
+    return response
+
+
+@router.get("/workspace/login/second-factor")
+def second_factor_page(
+    request: Request,
+    pending: AuthSession = Depends(pending_session),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Ask for the six-digit code (or a recovery code)."""
+    user = db.get(User, pending.user_id)
+    if user is None or not user.totp_enabled:
+        raise redirect_exc("/workspace/enroll")
+    back = safe_next(request.query_params.get("next"))
+    return render(request, "accounts/second_factor.html", {"next": back})
+
+
+@router.post("/workspace/login/second-factor")
+def second_factor(
+    request: Request,
+    pending: AuthSession = Depends(pending_session),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Verify the code; the pending session is replaced by a new, full one."""
+    code = str(form.get("code") or "")
+    settings = runtime(request).settings
+    step = credentials.finish_second_factor(
+        db, settings, pending, code, client_ip(request), utcnow()
+    )
+    db.commit()
+    if step.token is None:
+        errors = [{"field": "code", "message": step.error or "That code is not valid."}]
+        context = {"errors": errors, "next": safe_next(form.get("next"))}
+        return render(request, "accounts/second_factor.html", context, status=401)
+    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    set_session_cookie(request, response, step.token)
+    return response
+
+
+@router.get("/workspace/enroll")
+def enroll_page(
+    request: Request,
+    pending: AuthSession = Depends(pending_session),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Two-factor enrollment: QR code (inline SVG made here) and the secret as text."""
+    return _enroll(request, pending, db)
+
+
+def _enroll(
+    request: Request,
+    pending: AuthSession,
+    db: Session,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+    back: str | None = None,
+) -> Response:
+    user = db.get(User, pending.user_id)
+    assert user is not None
+    if user.totp_enabled:
+        raise redirect_exc("/workspace/login/second-factor")
+    secret = auth.start_enrollment(db, user)
+    db.commit()
+    uri = auth.provisioning_uri(user)
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    context = {
+        "qr": auth.qr_svg(uri),
+        "secret": grouped,
+        "errors": errors or [],
+        "next": back or safe_next(request.query_params.get("next")),
+    }
+    return render(request, "accounts/enroll.html", context, status=status)
+
+
+@router.post("/workspace/enroll")
+def enroll(
+    request: Request,
+    pending: AuthSession = Depends(pending_session),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Confirm the first code; show the ten recovery codes once."""
+    settings = runtime(request).settings
+    code = str(form.get("code") or "")
+    step = credentials.confirm_enrollment(db, settings, pending, code, client_ip(request), utcnow())
+    db.commit()
+    if step.token is None:
+        errors = [{"field": "code", "message": step.error or "That code is not valid."}]
+        return _enroll(request, pending, db, errors, status=401, back=safe_next(form.get("next")))
+    context = {"codes": step.recovery_codes, "next": safe_next(form.get("next"))}
+    response = render(request, "accounts/recovery_codes.html", context)
+    set_session_cookie(request, response, step.token)
+    return response
+
+
+@router.post("/workspace/logout")
+def logout(request: Request, db: Session = Depends(db_session)) -> Response:
+    """End this session."""
+    row = live_session(request, db)
+    if row is not None:
+        user = db.get(User, row.user_id)
+        auth.revoke_session(db, row, utcnow())
+        who = audit.Who(row.user_id, user.email if user else None, ip=client_ip(request))
+        audit.record(db, utcnow(), "auth.logout", who)
+        db.commit()
+    response = RedirectResponse(f"{LOGIN}?signed_out=1", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.post("/workspace/clinic")
+def switch_clinic(
+    request: Request,
+    actor: Actor = Depends(Require("workspace.home")),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Act in another clinic the user belongs to (a new session, audited)."""
+    slug = str(form.get("clinic") or "")
+    clinic = db.scalar(select(Clinic).where(Clinic.slug == slug))
+    member = (
+        db.scalar(
+            select(Membership).where(
+                Membership.user_id == actor.user_id, Membership.clinic_id == clinic.id
+            )
+        )
+        if clinic
+        else None
+    )
+    if clinic is None or member is None:
+        return render(
+            request,
+            "layout/workspace_error.html",
+            {"title": "Choose a clinic", "text": "clinic: you are not a member of that clinic."},
+            status=422,
+        )
+    row = db.get(AuthSession, actor.session_id)
+    user = db.get(User, actor.user_id)
+    assert row is not None and user is not None
+    now = utcnow()
+    auth.revoke_session(db, row, now)
+    token = auth.open_session(
+        db, runtime(request).settings, user, now, mfa_done=True, clinic_id=clinic.id
+    )
+    audit.record(db, now, "auth.switch_clinic", actor.who, detail={"to_clinic_id": clinic.id})
+    db.commit()
+    response = RedirectResponse("/workspace", status_code=303)
+    set_session_cookie(request, response, token)
+    return response

@@ -1,0 +1,11 @@
+"""The decision aid's pages: start, questionnaire, results, take-away."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from trdnav.features.aid.routes import questionnaire, results, start, takeaway
+
+router = APIRouter()
+for _module in (start, questionnaire, results, takeaway):
+    router.include_router(_module.router)

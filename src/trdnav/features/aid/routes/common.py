@@ -1,0 +1,65 @@
+"""Shared helpers of the patient pages: the aid-session cookie, page context, rendering."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from trdnav.features.aid import drafts
+from trdnav.features.aid.answers import crisis_flag
+from trdnav.features.aid.steps import Raw
+from trdnav.platform.web.deps import runtime
+from trdnav.platform.web.templating import templates
+
+
+def now() -> datetime:
+    """The current time in UTC (the web layer owns the clock; domain code is passed `now`)."""
+    return datetime.now(UTC)
+
+
+def token_of(request: Request) -> str | None:
+    """The aid-session token from the cookie, if any."""
+    return request.cookies.get(drafts.AID_COOKIE)
+
+
+def answers_of(request: Request, session: Session) -> dict[str, Raw]:
+    """This browser's saved raw answers (empty when there is no live session)."""
+    return drafts.load(session, token_of(request), now()) or {}
+
+
+def set_token_cookie(request: Request, response: Response, token: str) -> None:
+    """Hand the browser its aid-session token: HttpOnly, SameSite=Lax, only under /aid."""
+    response.set_cookie(
+        drafts.AID_COOKIE,
+        token,
+        max_age=int(drafts.IDLE.total_seconds()),
+        path=drafts.COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=runtime(request).settings.base_url.startswith("https://"),
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    answers: dict[str, Raw] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a patient template with the context every page needs (clinic, crisis panel)."""
+    ctx: dict[str, Any] = {
+        "clinic": runtime(request).clinic,
+        "clinic_name": runtime(request).clinic.name,
+        "crisis": crisis_flag(answers or {}),
+    }
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
+    # Pages may show health answers: never keep them in shared or browser caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response

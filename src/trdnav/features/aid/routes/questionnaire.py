@@ -1,0 +1,116 @@
+"""The questionnaire: one topic per step, back and next keep answers, htmx field checks."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from trdnav.features.aid import drafts
+from trdnav.features.aid.answers import crisis_flag, read_step, validate_step
+from trdnav.features.aid.routes.common import answers_of, now, render, set_token_cookie, token_of
+from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, Step
+from trdnav.platform.web.csrf import require_csrf
+from trdnav.platform.web.deps import db_session
+from trdnav.platform.web.templating import templates
+
+router = APIRouter(dependencies=[Depends(require_csrf)])
+
+
+def _step(name: str) -> Step:
+    step = BY_NAME.get(name)
+    if step is None:
+        raise HTTPException(status_code=404, detail="No such step")
+    return step
+
+
+def _neighbours(name: str) -> tuple[str | None, str | None]:
+    i = STEP_NAMES.index(name)
+    prev = STEP_NAMES[i - 1] if i > 0 else None
+    nxt = STEP_NAMES[i + 1] if i + 1 < len(STEP_NAMES) else None
+    return prev, nxt
+
+
+def _page(
+    request: Request,
+    step: Step,
+    answers: dict[str, dict[str, object]],
+    errors: dict[str, str] | None = None,
+) -> Response:
+    prev, _ = _neighbours(step.name)
+    return render(
+        request,
+        "aid/step.html",
+        {
+            "step": step,
+            "steps": STEPS,
+            "number": STEP_NAMES.index(step.name) + 1,
+            "raw": answers.get(step.name) or {},
+            "errors": errors or {},
+            "prev": prev,
+            "group_titles": GROUP_TITLES,
+            # The full crisis panel on the page right after "how you feel"; a short one later.
+            "crisis_compact": step.name not in ("feelings", "tried"),
+        },
+        answers=answers,
+    )
+
+
+@router.get("/aid", include_in_schema=False)
+def aid_start() -> Response:
+    """The questionnaire starts at its first step."""
+    return RedirectResponse(f"/aid/step/{STEP_NAMES[0]}", status_code=303)
+
+
+@router.get("/aid/step/{name}", include_in_schema=False)
+def show_step(name: str, request: Request, session: Session = Depends(db_session)) -> Response:
+    """One step, pre-filled with what was entered before."""
+    return _page(request, _step(name), answers_of(request, session))
+
+
+@router.post("/aid/step/{name}", include_in_schema=False)
+async def submit_step(
+    name: str, request: Request, session: Session = Depends(db_session)
+) -> Response:
+    """Save the step's answers (always, even with errors), then go back, on, or show errors."""
+    step = _step(name)
+    form = await request.form()
+    raw = read_step(step.name, form)
+    token = token_of(request)
+    if drafts.load(session, token, now()) is None:
+        token = drafts.new_token()
+        # New sessions are rare next to step saves: a cheap moment to drop expired ones.
+        drafts.purge_expired(session, now())
+    assert token is not None
+    drafts.save_step(session, token, step.name, raw, now())
+    answers = drafts.load(session, token, now()) or {}
+    prev, nxt = _neighbours(step.name)
+    if form.get("nav") == "back":
+        target = f"/aid/step/{prev}" if prev else "/"
+        response: Response = RedirectResponse(target, status_code=303)
+    else:
+        errors = validate_step(step.name, raw)
+        if errors:
+            response = _page(request, step, answers, errors)
+        else:
+            target = f"/aid/step/{nxt}" if nxt else "/aid/results"
+            response = RedirectResponse(target, status_code=303)
+    set_token_cookie(request, response, token)
+    return response
+
+
+@router.post("/aid/step/{name}/check", include_in_schema=False)
+async def check_field(name: str, request: Request) -> Response:
+    """htmx: validate one field as it changes; on "how you feel" also show the crisis panel."""
+    step = _step(name)
+    form = await request.form()
+    field_name = request.headers.get("hx-trigger-name") or ""
+    raw = read_step(step.name, form)
+    errors = validate_step(step.name, raw)
+    # An unanswered field is not an error while the person is still filling the page in.
+    message = errors.get(field_name) if raw.get(field_name) else None
+    crisis = step.name == "feelings" and crisis_flag({"feelings": raw})
+    html = templates.get_template("aid/_field_check.html").render(
+        request=request, field_name=field_name, message=message, crisis=crisis, step=step
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})

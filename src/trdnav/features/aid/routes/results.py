@@ -1,0 +1,91 @@
+"""The personal comparison: every option on the same rows, ranked by the person's priorities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from trdnav.domain.measures import instruments
+from trdnav.domain.results import AssessmentResult
+from trdnav.features.aid import drafts, present
+from trdnav.features.aid.answers import to_request, validate_step
+from trdnav.features.aid.icon_array import DEFS
+from trdnav.features.aid.routes.common import answers_of, now, render, token_of
+from trdnav.features.aid.steps import BY_NAME, STEPS, Raw
+from trdnav.platform.web.csrf import require_csrf
+from trdnav.platform.web.deps import db_session, runtime
+
+router = APIRouter(dependencies=[Depends(require_csrf)])
+
+PREF_FIELDS = [f for f in BY_NAME["values"].fields if f.name.startswith("pref_")]
+
+
+def missing_steps(answers: dict[str, Raw]) -> list[Any]:
+    """Steps not yet completed (never answered, or answered with an error)."""
+    return [s for s in STEPS if not answers.get(s.name) or validate_step(s.name, answers[s.name])]
+
+
+def assess(request: Request, answers: dict[str, Raw]) -> AssessmentResult | None:
+    """The same engine as POST /api/v1/assessments, on this person's answers."""
+    payload = to_request(answers)
+    return None if payload is None else runtime(request).engine.assess(payload)
+
+
+def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any] | None:
+    """Everything the results and take-away templates need, or None when not ready."""
+    result = assess(request, answers)
+    if result is None:
+        return None
+    return {
+        "result": result,
+        "columns": present.columns(result),
+        "ia_defs": DEFS,
+        "phq9_sources": instruments.get("phq9").source_ids,
+        "labels": present.labels(),
+        "money": present.money,
+        "span": present.span,
+        "pref_fields": PREF_FIELDS,
+        "values_raw": answers.get("values") or {},
+        "missing": missing_steps(answers),
+        "answers": answers,
+    }
+
+
+@router.get("/aid/results", include_in_schema=False)
+def show_results(request: Request, session: Session = Depends(db_session)) -> Response:
+    """Full results page (or the fragment for htmx), from the answers saved for this browser."""
+    answers = answers_of(request, session)
+    ctx = results_context(request, answers)
+    if ctx is None:
+        return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
+    template = "aid/_comparison.html" if request.headers.get("hx-request") else None
+    return render(request, template or "aid/results.html", ctx, answers=answers)
+
+
+@router.post("/aid/results", include_in_schema=False)
+async def reprioritise(request: Request, session: Session = Depends(db_session)) -> Response:
+    """Change what matters; re-rank (htmx swaps the comparison in place, no-JS reloads)."""
+    form = await request.form()
+    token = token_of(request)
+    answers = drafts.load(session, token, now())
+    if token is None or answers is None:
+        return RedirectResponse("/aid/results", status_code=303)
+    values = dict(answers.get("values") or {})
+    for f in PREF_FIELDS:
+        posted = form.get(f.name)
+        if isinstance(posted, str) and posted in {c[0] for c in f.choices}:
+            values[f.name] = posted
+    drafts.save_step(session, token, "values", values, now())
+    answers["values"] = values
+    if not request.headers.get("hx-request"):
+        return RedirectResponse("/aid/results#ranking", status_code=303)
+    ctx = results_context(request, answers)
+    if ctx is None:
+        return RedirectResponse("/aid/results", status_code=303)
+    return render(request, "aid/_comparison.html", {**ctx, "updated": True}, answers=answers)
+
+
+__all__ = ["missing_steps", "results_context", "router"]

@@ -1,0 +1,66 @@
+"""The take-away: a printable page and a PDF with answers, results, visit sketch, questions."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from trdnav.features.aid import present
+from trdnav.features.aid.routes.common import answers_of, now, render
+from trdnav.features.aid.routes.results import results_context
+from trdnav.features.aid.steps import STEPS
+from trdnav.features.aid.visit_sketch import WEEKS
+from trdnav.platform.pdf import render_pdf
+from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.templating import templates
+
+router = APIRouter()
+
+
+def _context(request: Request, answers: dict[str, Any]) -> dict[str, Any] | None:
+    ctx = results_context(request, answers)
+    if ctx is None:
+        return None
+    clinic = runtime(request).clinic
+    ctx.update(
+        answer_rows=present.answer_rows(answers),
+        weeks=list(range(1, WEEKS + 1)),
+        produced=now().astimezone(ZoneInfo(clinic.time_zone)).strftime("%Y-%m-%d %H:%M %Z"),
+    )
+    return ctx
+
+
+@router.get("/aid/takeaway", include_in_schema=False)
+def takeaway(request: Request, session: Session = Depends(db_session)) -> Response:
+    """The printable summary (print it or save it as PDF from the browser)."""
+    answers = answers_of(request, session)
+    ctx = _context(request, answers)
+    if ctx is None:
+        return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
+    return render(request, "aid/takeaway.html", ctx, answers=answers)
+
+
+@router.get("/aid/takeaway.pdf", include_in_schema=False)
+async def takeaway_pdf(request: Request, session: Session = Depends(db_session)) -> Response:
+    """The same summary as a PDF, rendered on the server without any remote fetch."""
+    answers = answers_of(request, session)
+    ctx = _context(request, answers)
+    if ctx is None:
+        return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
+    ctx.update(request=request, clinic=runtime(request).clinic, pdf=True)
+    ctx["columns"] = present.columns(ctx["result"], pdf=True)
+    html = templates.get_template("aid/takeaway_pdf.html").render(ctx)
+    pdf = await run_in_threadpool(render_pdf, html)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="trd-navigator-summary.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,29 @@
+"""Assessment use case: validate a request, run the engine, render the contract JSON."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.results import AssessmentResult
+from trdnav.platform.errors import InvalidRequest, field_errors
+
+
+def parse_request(raw: bytes | str) -> AssessmentRequest:
+    """Parse JSON text into a request; raises InvalidRequest naming each bad field."""
+    try:
+        return AssessmentRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            detail = errors[0].get("ctx", {}).get("error", "")
+            message = f"is not valid JSON ({detail})" if detail else "is not valid JSON"
+            raise InvalidRequest([{"field": "body", "message": message}]) from exc
+        if errors and errors[0]["type"] == "model_type":
+            raise InvalidRequest([{"field": "body", "message": "must be a JSON object"}]) from exc
+        raise InvalidRequest(field_errors(errors)) from exc
+
+
+def render(result: AssessmentResult) -> str:
+    """The result as contract JSON text; HTTP and CLI both send exactly this."""
+    return result.model_dump_json()

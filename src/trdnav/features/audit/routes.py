@@ -1,0 +1,97 @@
+"""The admin's audit log viewer, with filters and CSV export (the export itself is audited)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+
+from trdnav.features.accounts.guard import Require, WorkspaceRoute, render, utcnow
+from trdnav.platform import audit
+from trdnav.platform.access import Actor
+from trdnav.platform.web.csrf import require_csrf
+from trdnav.platform.web.deps import db_session, runtime
+
+router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
+
+
+def _day(value: str | None, tz: str, end: bool = False) -> datetime | None:
+    """Start of a local day in UTC (for `end`, the start of the next day: exclusive)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
+
+
+def _filter(request: Request, actor: Actor) -> tuple[audit.AuditFilter, dict[str, str]]:
+    q = request.query_params
+    raw = {k: (q.get(k) or "").strip() for k in ("action", "actor", "patient", "since", "until")}
+    tz = runtime(request).clinic.time_zone
+    # An admin sees the trail of the clinic they act in, nothing of other clinics.
+    f = audit.AuditFilter(
+        clinic_id=actor.clinic_id,
+        action=raw["action"] or None,
+        actor_email=raw["actor"] or None,
+        patient_id=raw["patient"] or None,
+        since=_day(raw["since"], tz),
+        until=_day(raw["until"], tz, end=True),
+    )
+    return f, raw
+
+
+@router.get("/workspace/audit")
+def audit_page(
+    request: Request,
+    actor: Actor = Depends(Require("audit.view")),
+    db: Session = Depends(db_session),
+) -> Response:
+    """The newest 200 matching entries."""
+    f, raw = _filter(request, actor)
+    rows, total = audit.search(db, f)
+    audit.record(db, utcnow(), "audit.view", actor.who)
+    db.commit()
+    return render(request, "audit/audit.html", {"rows": rows, "total": total, "f": raw})
+
+
+@router.get("/workspace/audit/export.csv")
+def audit_export(
+    request: Request,
+    actor: Actor = Depends(Require("audit.export")),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Every matching entry as CSV, oldest first."""
+    f, raw = _filter(request, actor)
+    audit.record(
+        db, utcnow(), "audit.export", actor.who, detail={k: v for k, v in raw.items() if v}
+    )
+    db.commit()
+    rows = list(audit.export_rows(db, f))
+
+    def lines() -> Iterator[str]:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(audit.CSV_COLUMNS)
+        for row in rows:
+            writer.writerow(row)
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+        yield buf.getvalue()
+
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'},
+    )

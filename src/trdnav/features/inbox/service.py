@@ -1,0 +1,256 @@
+"""The consultation inbox: list, filter, search, statuses, assignment, notes, conversion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trdnav.domain.assessment import Engine
+from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.results import AssessmentResult
+from trdnav.features.records import service as patients
+from trdnav.platform import audit
+from trdnav.platform.access import Actor
+from trdnav.storage.models import (
+    ConsultationNote,
+    ConsultationRequest,
+    ConsultationTriage,
+    Membership,
+    Patient,
+    User,
+)
+
+STATUSES: tuple[str, ...] = ("new", "contacted", "consult_scheduled", "converted", "declined")
+STATUS_LABELS = {
+    "new": "New",
+    "contacted": "Contacted",
+    "consult_scheduled": "Consult scheduled",
+    "converted": "Converted",
+    "declined": "Declined",
+}
+# Forward moves only; "converted" is reached through `convert`, which also builds the record.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("contacted", "consult_scheduled", "declined"),
+    "contacted": ("consult_scheduled", "declined"),
+    "consult_scheduled": ("declined",),
+    "declined": ("contacted",),
+    "converted": (),
+}
+
+
+class InboxError(ValueError):
+    """An inbox action that cannot be done; `field` names the form field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One request in the list."""
+
+    request: ConsultationRequest
+    assigned: str | None
+
+
+def list_requests(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    status: str | None = None,
+    query: str | None = None,
+    mine: bool = False,
+) -> tuple[list[InboxRow], dict[str, int]]:
+    """Requests of the actor's clinic, newest first, and a count per status."""
+    stmt = (
+        select(ConsultationRequest, User.display_name)
+        .outerjoin(ConsultationTriage, ConsultationTriage.request_id == ConsultationRequest.id)
+        .outerjoin(User, User.id == ConsultationTriage.assigned_user_id)
+        .where(ConsultationRequest.clinic_id == actor.clinic_id)
+    )
+    if status in STATUSES:
+        stmt = stmt.where(ConsultationRequest.status == status)
+    if mine:
+        stmt = stmt.where(ConsultationTriage.assigned_user_id == actor.user_id)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            func.lower(ConsultationRequest.name).like(like)
+            | func.lower(func.coalesce(ConsultationRequest.email, "")).like(like)
+            | func.coalesce(ConsultationRequest.phone, "").like(like)
+            | func.lower(func.coalesce(ConsultationRequest.message, "")).like(like)
+        )
+    rows = [
+        InboxRow(r, name)
+        for r, name in session.execute(
+            stmt.order_by(ConsultationRequest.received_at.desc()).limit(500)
+        )
+    ]
+    counts = {
+        status: n
+        for status, n in session.execute(
+            select(ConsultationRequest.status, func.count())
+            .where(ConsultationRequest.clinic_id == actor.clinic_id)
+            .group_by(ConsultationRequest.status)
+        )
+    }
+    audit.record(
+        session, now, "inbox.list", actor.who, detail={"count": len(rows), "searched": bool(query)}
+    )
+    return rows, counts
+
+
+def triage_of(session: Session, req: ConsultationRequest, now: datetime) -> ConsultationTriage:
+    """The workspace state of a request, created on first use."""
+    row = session.get(ConsultationTriage, req.id)
+    if row is None:
+        row = ConsultationTriage(request_id=req.id, clinic_id=req.clinic_id, updated_at=now)
+        session.add(row)
+        session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """A request with its answers re-assessed, its notes and who may be assigned."""
+
+    request: ConsultationRequest
+    triage: ConsultationTriage | None
+    result: AssessmentResult | None
+    notes: list[tuple[ConsultationNote, str]]
+    staff: list[tuple[int, str, str]]
+    patient: Patient | None
+
+
+def read_request(
+    session: Session, actor: Actor, engine: Engine, req: ConsultationRequest, now: datetime
+) -> RequestDetail:
+    """Everything the detail page shows (the read is audited)."""
+    audit.record(session, now, "inbox.view", actor.who, target=f"consultation:{req.id}")
+    result = None
+    if req.assessment:
+        try:
+            result = engine.assess(AssessmentRequest.model_validate(req.assessment))
+        except ValidationError:
+            result = None  # stored under an older contract; the raw answers still show
+    notes = [
+        (n, name)
+        for n, name in session.execute(
+            select(ConsultationNote, User.display_name)
+            .join(User, User.id == ConsultationNote.author_user_id)
+            .where(ConsultationNote.request_id == req.id)
+            .order_by(ConsultationNote.id)
+        )
+    ]
+    staff = [
+        (uid, name, role)
+        for uid, name, role in session.execute(
+            select(User.id, User.display_name, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.clinic_id == actor.clinic_id, User.is_active.is_(True))
+            .order_by(User.display_name)
+        )
+    ]
+    triage = session.get(ConsultationTriage, req.id)
+    patient = session.get(Patient, triage.patient_id) if triage and triage.patient_id else None
+    return RequestDetail(req, triage, result, notes, staff, patient)
+
+
+def set_status(
+    session: Session, actor: Actor, req: ConsultationRequest, status: str, now: datetime
+) -> None:
+    """Move the request along new → contacted → consult scheduled (or declined)."""
+    if status not in TRANSITIONS.get(req.status, ()):
+        allowed = ", ".join(STATUS_LABELS[s] for s in TRANSITIONS.get(req.status, ())) or "none"
+        raise InboxError("status", f"cannot go from {req.status} to {status} (allowed: {allowed})")
+    before, req.status, req.updated_at = req.status, status, now
+    triage_of(session, req, now).updated_at = now
+    audit.record(
+        session,
+        now,
+        "inbox.status",
+        actor.who,
+        target=f"consultation:{req.id}",
+        detail={"from": before, "to": status},
+    )
+
+
+def assign(
+    session: Session, actor: Actor, req: ConsultationRequest, user_id: int | None, now: datetime
+) -> None:
+    """Assign the request to a member of the same clinic (or to nobody)."""
+    if user_id is not None:
+        member = session.scalar(
+            select(Membership).where(
+                Membership.user_id == user_id, Membership.clinic_id == req.clinic_id
+            )
+        )
+        if member is None:
+            raise InboxError("assigned_user_id", "is not a member of this clinic")
+    triage = triage_of(session, req, now)
+    triage.assigned_user_id, triage.updated_at = user_id, now
+    audit.record(
+        session,
+        now,
+        "inbox.assign",
+        actor.who,
+        target=f"consultation:{req.id}",
+        detail={"to_user_id": user_id},
+    )
+
+
+def add_note(
+    session: Session, actor: Actor, req: ConsultationRequest, body: str, now: datetime
+) -> ConsultationNote:
+    """Add a staff note."""
+    body = body.strip()
+    if not body:
+        raise InboxError("body", "Write the note first.")
+    if len(body) > 5000:
+        raise InboxError("body", "must be at most 5000 characters")
+    note = ConsultationNote(
+        request_id=req.id,
+        clinic_id=req.clinic_id,
+        author_user_id=actor.user_id,
+        body=body,
+        created_at=now,
+    )
+    session.add(note)
+    session.flush()
+    audit.record(session, now, "inbox.note", actor.who, target=f"consultation:{req.id}")
+    return note
+
+
+def convert(session: Session, actor: Actor, req: ConsultationRequest, now: datetime) -> Patient:
+    """Create the patient record from the request; the request becomes "converted"."""
+    # Lock the request row so two staff converting at once cannot make two records.
+    session.refresh(req, with_for_update=True)
+    triage = triage_of(session, req, now)
+    if req.status == "converted" and triage.patient_id:
+        raise InboxError("status", "this request was already converted")
+    if req.status == "declined":
+        raise InboxError("status", "a declined request cannot be converted; reopen it first")
+    patient = patients.create_from_request(session, actor, req, now)
+    triage.patient_id, triage.updated_at = patient.id, now
+    before, req.status, req.updated_at = req.status, "converted", now
+    audit.record(
+        session,
+        now,
+        "inbox.convert",
+        actor.who,
+        patient_id=patient.id,
+        target=f"consultation:{req.id}",
+        detail={"from": before},
+    )
+    return patient
+
+
+def answers_for_display(req: ConsultationRequest) -> dict[str, Any]:
+    """The decision-aid answers as stored (empty when the person skipped the aid)."""
+    return dict(req.assessment or {})

@@ -1,0 +1,258 @@
+"""Patient record pages: list, record, demographics, diagnoses, trials, answers, PHQ-9,
+the assessment re-run and the prescriber's candidacy decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from trdnav.domain.measures import instruments
+from trdnav.features.accounts.guard import (
+    Require,
+    Scoped,
+    WorkspaceRoute,
+    form_data,
+    form_dict,
+    render,
+    utcnow,
+)
+from trdnav.features.records import answers, candidacy, icd10
+from trdnav.features.records import service as patients
+from trdnav.platform.access import Actor, NotFound, load_child
+from trdnav.platform.web.csrf import require_csrf
+from trdnav.platform.web.deps import db_session, runtime
+from trdnav.storage.models import Diagnosis, Patient
+
+router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
+PatientView = Scoped(Patient, "patient_id", "patient.view")
+PatientEdit = Scoped(Patient, "patient_id", "patient.edit")
+PatientClinical = Scoped(Patient, "patient_id", "patient.clinical")
+PatientDecide = Scoped(Patient, "patient_id", "candidacy.decide")
+Scope = tuple[Actor, Patient]
+
+
+@router.get("/workspace/patients")
+def patients_page(
+    request: Request,
+    actor: Actor = Depends(Require("patient.view")),
+    db: Session = Depends(db_session),
+) -> Response:
+    """The clinic's patient records."""
+    rows = patients.list_patients(db, actor, utcnow())
+    db.commit()
+    return render(request, "records/patients.html", {"rows": rows, "query": ""})
+
+
+@router.post("/workspace/patients")
+def patients_search(
+    request: Request,
+    actor: Actor = Depends(Require("patient.view")),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Search records by name, email or phone (POST: terms stay out of URLs and logs)."""
+    query = str(form.get("q") or "").strip()
+    rows = patients.list_patients(db, actor, utcnow(), query or None)
+    db.commit()
+    return render(request, "records/patients.html", {"rows": rows, "query": query})
+
+
+def _record(
+    request: Request,
+    actor: Actor,
+    db: Session,
+    patient: Patient,
+    errors: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> Response:
+    now = utcnow()
+    record = patients.read_record(db, actor, patient, now)
+    rerun = candidacy.rerun(db, actor, runtime(request).engine, patient, now)
+    decisions = candidacy.current_decisions(db, patient)
+    db.commit()
+    context: dict[str, Any] = {
+        "r": record,
+        "rerun": rerun,
+        "decisions": decisions,
+        "errors": errors or [],
+        "answers": answers,
+        "adequate": patients.trial_adequate,
+        "icd_codes": icd10.codes(),
+        "candidacies": candidacy.CANDIDACIES,
+        "outcomes": patients.OUTCOMES,
+        "adherence": patients.ADHERENCE,
+        "phq9": instruments.get("phq9"),
+    }
+    return render(request, "records/patient.html", context, status=status)
+
+
+@router.get("/workspace/patients/{patient_id}")
+def patient_page(
+    request: Request, scoped: Scope = Depends(PatientView), db: Session = Depends(db_session)
+) -> Response:
+    """The patient record, with the assessment re-run on confirmed data."""
+    actor, patient = scoped
+    return _record(request, actor, db, patient)
+
+
+def _act(
+    request: Request,
+    db: Session,
+    scoped: Scope,
+    action: Callable[[Actor, Patient], Any],
+    anchor: str,
+) -> Response:
+    actor, patient = scoped
+    try:
+        action(actor, patient)
+    except (patients.RecordError, answers.AnswerError) as exc:
+        db.rollback()
+        return _record(
+            request, actor, db, patient, [{"field": exc.field, "message": exc.message}], status=422
+        )
+    db.commit()
+    return RedirectResponse(f"/workspace/patients/{patient.id}#{anchor}", status_code=303)
+
+
+@router.post("/workspace/patients/{patient_id}/demographics")
+def demographics(
+    request: Request,
+    scoped: Scope = Depends(PatientEdit),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Update name, date of birth, sex at birth and contact details."""
+    data = form_dict(form)
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: patients.update_demographics(db, a, p, data, utcnow()),
+        "demographics",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/diagnoses")
+def add_diagnosis(
+    request: Request,
+    scoped: Scope = Depends(PatientClinical),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Add an ICD-10-CM diagnosis."""
+    code = str(form.get("code") or "")
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: patients.add_diagnosis(db, a, p, code, utcnow()),
+        "diagnoses",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/diagnoses/{diagnosis_id}/remove")
+def remove_diagnosis(
+    request: Request,
+    diagnosis_id: str,
+    scoped: Scope = Depends(PatientClinical),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Remove a diagnosis entered in error."""
+    actor, patient = scoped
+    try:
+        dx = load_child(
+            db,
+            actor,
+            Diagnosis,
+            int(diagnosis_id) if diagnosis_id.isdigit() else -1,
+            "patient_id",
+            patient.id,
+        )
+    except NotFound as exc:
+        raise HTTPException(status_code=404) from exc
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: patients.remove_diagnosis(db, a, p, dx, utcnow()),
+        "diagnoses",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/trials")
+def add_trial(
+    request: Request,
+    scoped: Scope = Depends(PatientClinical),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Add a medication trial (drug, dose, weeks, adherence, outcome)."""
+    data = form_dict(form)
+    return _act(
+        request, db, scoped, lambda a, p: patients.add_trial(db, a, p, data, utcnow()), "trials"
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/answers")
+def confirm_answers(
+    request: Request,
+    scoped: Scope = Depends(PatientClinical),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Confirm screening answers beside what the patient reported."""
+    data = form_dict(form)
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: patients.confirm_answers(db, a, p, data, utcnow()),
+        "history",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/phq9")
+def baseline_phq9(
+    request: Request,
+    scoped: Scope = Depends(PatientClinical),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Record the baseline PHQ-9 administered by the clinic."""
+    items: list[int] = []
+    for i in range(1, 10):
+        raw = str(form.get(f"item{i}") or "")
+        items.append(int(raw) if raw.isdigit() else -1)
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: patients.set_baseline_phq9(db, a, p, items, utcnow()),
+        "phq9",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/candidacy")
+def decide(
+    request: Request,
+    scoped: Scope = Depends(PatientDecide),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(db_session),
+) -> Response:
+    """Record the prescriber's candidacy for one option (a reason when overriding)."""
+    option_id = str(form.get("option_id") or "")
+    decision = str(form.get("decision") or "")
+    reason = str(form.get("reason") or "")
+    engine = runtime(request).engine
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: candidacy.decide(db, a, engine, p, option_id, decision, reason, utcnow()),
+        "candidacy",
+    )

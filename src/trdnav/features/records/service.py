@@ -1,0 +1,371 @@
+"""Patient records: creation from a consultation request, demographics, diagnoses, trials,
+screening answers (patient-reported beside clinician-confirmed) and the baseline PHQ-9.
+
+Every function takes the acting staff member and writes an audit entry in the same
+transaction; audit entries carry the patient id only, never names or answers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trdnav.features.records import icd10
+from trdnav.features.records.answers import SCREENING_KEYS, parse_confirmed
+from trdnav.platform import audit
+from trdnav.platform.access import Actor
+from trdnav.storage.models import (
+    ConsultationRequest,
+    Diagnosis,
+    MedicationTrial,
+    Patient,
+    ScreeningAnswer,
+)
+
+ADHERENCE = ("good", "fair", "poor")
+OUTCOMES = ("no_response", "partial_response", "intolerable", "response")
+ADEQUATE_WEEKS = 6  # GLOSSARY "trial": adequate = therapeutic dose for at least 6 weeks
+
+
+class RecordError(ValueError):
+    """Invalid input for a record; `field` names the form field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+def _get(answers: dict[str, Any], key: str) -> Any:
+    value: Any = answers
+    for part in key.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def create_from_request(
+    session: Session, actor: Actor, req: ConsultationRequest, now: datetime
+) -> Patient:
+    """A patient record built from a consultation request, without retyping anything."""
+    answers: dict[str, Any] = dict(req.assessment or {})
+    patient = Patient(
+        id=str(uuid.uuid4()),
+        clinic_id=req.clinic_id,
+        consultation_request_id=req.id,
+        name=req.name,
+        email=req.email,
+        phone=req.phone,
+        age_reported=answers.get("age"),
+        reported_conditions=list(answers.get("conditions") or []),
+        baseline_phq9_items=answers.get("phq9_items"),
+        baseline_phq9_total=_phq9_total(answers.get("phq9_items"), answers.get("phq9_total")),
+        baseline_phq9_source="reported"
+        if answers.get("phq9_items") or "phq9_total" in answers
+        else None,
+        preferences=answers.get("preferences"),
+        insurance=answers.get("insurance"),
+        logistics=answers.get("logistics"),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(patient)
+    session.flush()
+    for key in SCREENING_KEYS:
+        session.add(
+            ScreeningAnswer(
+                patient_id=patient.id,
+                clinic_id=patient.clinic_id,
+                key=key,
+                reported=_get(answers, key),
+                confirmed=None,
+            )
+        )
+    for condition in patient.reported_conditions or []:
+        code = icd10.for_reported_condition(condition)
+        if code is not None:
+            session.add(
+                Diagnosis(
+                    patient_id=patient.id,
+                    clinic_id=patient.clinic_id,
+                    code=code.code,
+                    source="reported",
+                    created_at=now,
+                )
+            )
+    for trial in answers.get("antidepressant_trials") or []:
+        session.add(
+            MedicationTrial(
+                patient_id=patient.id,
+                clinic_id=patient.clinic_id,
+                drug=str(trial.get("name", ""))[:100],
+                reported_adequate=trial.get("adequate"),
+                outcome=trial.get("outcome"),
+                source="reported",
+                created_at=now,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        now,
+        "patient.create",
+        actor.who,
+        patient_id=patient.id,
+        target=f"consultation:{req.id}",
+    )
+    return patient
+
+
+def _phq9_total(items: list[int] | None, total: int | None) -> int | None:
+    return sum(items) if items else total
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """Everything the record page shows."""
+
+    patient: Patient
+    diagnoses: list[tuple[Diagnosis, icd10.Code | None]]
+    trials: list[MedicationTrial]
+    answers: list[ScreeningAnswer]
+
+
+def read_record(session: Session, actor: Actor, patient: Patient, now: datetime) -> PatientRecord:
+    """The full record; the read itself is audited."""
+    audit.record(session, now, "patient.view", actor.who, patient_id=patient.id)
+    diagnoses = session.scalars(
+        select(Diagnosis).where(Diagnosis.patient_id == patient.id).order_by(Diagnosis.id)
+    )
+    trials = session.scalars(
+        select(MedicationTrial)
+        .where(MedicationTrial.patient_id == patient.id)
+        .order_by(MedicationTrial.id)
+    )
+    answers = {
+        a.key: a
+        for a in session.scalars(
+            select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id)
+        )
+    }
+    ordered = [answers[k] for k in SCREENING_KEYS if k in answers]
+    return PatientRecord(
+        patient, [(d, icd10.lookup(d.code)) for d in diagnoses], list(trials), ordered
+    )
+
+
+def list_patients(
+    session: Session, actor: Actor, now: datetime, query: str | None = None
+) -> list[Patient]:
+    """The clinic's patients, newest first, optionally matching a name, email or phone."""
+    stmt = select(Patient).where(Patient.clinic_id == actor.clinic_id)
+    if query:
+        like = f"%{query.strip().lower()}%"
+        stmt = stmt.where(
+            Patient.name.ilike(like) | Patient.email.ilike(like) | Patient.phone.ilike(like)
+        )
+    rows = list(session.scalars(stmt.order_by(Patient.created_at.desc()).limit(500)))
+    audit.record(
+        session,
+        now,
+        "patient.list",
+        actor.who,
+        detail={"count": len(rows), "searched": bool(query)},
+    )
+    return rows
+
+
+def update_demographics(
+    session: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+) -> None:
+    """Change name, date of birth, sex at birth and contact details."""
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise RecordError("name", "is required")
+    dob = None
+    if data.get("date_of_birth"):
+        try:
+            dob = date.fromisoformat(str(data["date_of_birth"]))
+        except ValueError as exc:
+            raise RecordError("date_of_birth", "must be a date like 1980-04-30") from exc
+        if dob > now.date() or dob.year < 1900:
+            raise RecordError("date_of_birth", "must be a real date in the past")
+    sex = data.get("sex_at_birth") or None
+    if sex not in (None, "female", "male", "intersex", "unknown"):
+        raise RecordError("sex_at_birth", "must be female, male, intersex or unknown")
+    patient.name, patient.date_of_birth, patient.sex_at_birth = name[:200], dob, sex
+    patient.email = str(data.get("email") or "").strip() or None
+    patient.phone = str(data.get("phone") or "").strip() or None
+    patient.address = str(data.get("address") or "").strip() or None
+    patient.updated_at = now
+    audit.record(session, now, "patient.update_demographics", actor.who, patient_id=patient.id)
+
+
+def add_diagnosis(
+    session: Session, actor: Actor, patient: Patient, code: str, now: datetime
+) -> Diagnosis:
+    """Record a clinician's ICD-10-CM diagnosis (validated against the code list)."""
+    found = icd10.lookup(code or "")
+    if found is None:
+        raise RecordError("code", "is not one of the accepted ICD-10-CM codes (for example F33.1)")
+    diagnosis = Diagnosis(
+        patient_id=patient.id,
+        clinic_id=patient.clinic_id,
+        code=found.code,
+        source="clinician",
+        created_by=actor.user_id,
+        created_at=now,
+    )
+    session.add(diagnosis)
+    session.flush()
+    audit.record(
+        session,
+        now,
+        "patient.add_diagnosis",
+        actor.who,
+        patient_id=patient.id,
+        target=f"diagnosis:{diagnosis.id}",
+        detail={"code": found.code},
+    )
+    return diagnosis
+
+
+def remove_diagnosis(
+    session: Session, actor: Actor, patient: Patient, diagnosis: Diagnosis, now: datetime
+) -> None:
+    """Remove a diagnosis entered in error."""
+    session.delete(diagnosis)
+    audit.record(
+        session,
+        now,
+        "patient.remove_diagnosis",
+        actor.who,
+        patient_id=patient.id,
+        target=f"diagnosis:{diagnosis.id}",
+        detail={"code": diagnosis.code},
+    )
+
+
+def _optional_int(data: dict[str, Any], field: str, low: int, high: int) -> int | None:
+    raw = data.get(field)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw))
+    except ValueError as exc:
+        raise RecordError(field, "must be a whole number") from exc
+    if not low <= value <= high:
+        raise RecordError(field, f"must be between {low} and {high}")
+    return value
+
+
+def _tri(data: dict[str, Any], field: str) -> bool | None:
+    value = data.get(field)
+    if value in (None, "", "unknown"):
+        return None
+    if value not in ("yes", "no"):
+        raise RecordError(field, "must be yes, no or unknown")
+    return bool(value == "yes")
+
+
+def add_trial(
+    session: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+) -> MedicationTrial:
+    """Record a medication trial with what decides its adequacy."""
+    drug = str(data.get("drug") or "").strip()
+    if not drug:
+        raise RecordError("drug", "is required")
+    adherence = data.get("adherence") or None
+    if adherence not in (None, *ADHERENCE):
+        raise RecordError("adherence", "must be good, fair or poor")
+    outcome = data.get("outcome") or None
+    if outcome not in (None, *OUTCOMES):
+        raise RecordError("outcome", "must be one of " + ", ".join(OUTCOMES))
+    trial = MedicationTrial(
+        patient_id=patient.id,
+        clinic_id=patient.clinic_id,
+        drug=drug[:100],
+        dose=(str(data.get("dose") or "").strip()[:100] or None),
+        therapeutic_dose=_tri(data, "therapeutic_dose"),
+        weeks=_optional_int(data, "weeks", 0, 520),
+        adherence=adherence,
+        outcome=outcome,
+        source="clinician",
+        created_at=now,
+    )
+    session.add(trial)
+    session.flush()
+    audit.record(
+        session,
+        now,
+        "patient.add_trial",
+        actor.who,
+        patient_id=patient.id,
+        target=f"trial:{trial.id}",
+    )
+    return trial
+
+
+def trial_adequate(trial: MedicationTrial) -> bool | None:
+    """Adequate = therapeutic dose for at least 6 weeks, taken (GLOSSARY "trial"; ATHF).
+
+    A trial only reported by the patient keeps the patient's own answer until a clinician
+    records dose and duration; unknown stays unknown.
+    """
+    if trial.therapeutic_dose is None and trial.weeks is None:
+        return trial.reported_adequate
+    if trial.therapeutic_dose is False or trial.adherence == "poor":
+        return False
+    if trial.weeks is not None and trial.weeks < ADEQUATE_WEEKS:
+        return False
+    if trial.therapeutic_dose is None or trial.weeks is None:
+        return None
+    return True
+
+
+def confirm_answers(
+    session: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+) -> int:
+    """Store the clinician-confirmed value of each answer sent; returns how many changed."""
+    rows = {
+        a.key: a
+        for a in session.scalars(
+            select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id)
+        )
+    }
+    changed = 0
+    for key, value in parse_confirmed(data).items():
+        row = rows.get(key)
+        if row is None:
+            row = ScreeningAnswer(
+                patient_id=patient.id, clinic_id=patient.clinic_id, key=key, reported=None
+            )
+            session.add(row)
+        if row.confirmed != value or row.confirmed_by is None:
+            row.confirmed, row.confirmed_by, row.confirmed_at = value, actor.user_id, now
+            changed += 1
+    audit.record(
+        session,
+        now,
+        "patient.confirm_answers",
+        actor.who,
+        patient_id=patient.id,
+        detail={"changed": changed},
+    )
+    return changed
+
+
+def set_baseline_phq9(
+    session: Session, actor: Actor, patient: Patient, items: list[int], now: datetime
+) -> None:
+    """Record the clinician-administered baseline PHQ-9 (nine items, each 0..3)."""
+    if len(items) != 9 or any(not 0 <= i <= 3 for i in items):
+        raise RecordError("phq9", "needs all nine items, each 0 to 3")
+    patient.baseline_phq9_items, patient.baseline_phq9_total = items, sum(items)
+    patient.baseline_phq9_source, patient.updated_at = "clinician", now
+    audit.record(session, now, "patient.baseline_phq9", actor.who, patient_id=patient.id)

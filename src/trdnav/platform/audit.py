@@ -1,0 +1,206 @@
+"""The audit trail: append-only, hash-chained, verifiable.
+
+Each entry stores the previous entry's hash and its own hash, SHA-256 over a canonical JSON of
+its fields. Appends lock the single chain-head row, so concurrent workers on several hosts never
+fork the chain (PostgreSQL: SELECT ... FOR UPDATE; SQLite: BEGIN IMMEDIATE already serializes
+writers). Entries carry ids, never names or answers: the trail itself holds no PHI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from trdnav.storage.models import AuditEvent, AuditHead, Membership
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Who:
+    """The actor and where the request came from (a staff member's IP is not patient PHI)."""
+
+    user_id: int | None = None
+    email: str | None = None
+    role: str | None = None
+    clinic_id: int | None = None
+    ip: str | None = None
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    fields = {
+        "id": event.id,
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_user_id": event.actor_user_id,
+        "actor_email": event.actor_email,
+        "role": event.role,
+        "clinic_id": event.clinic_id,
+        "patient_id": event.patient_id,
+        "action": event.action,
+        "target": event.target,
+        "outcome": event.outcome,
+        "ip": event.ip,
+        "detail": event.detail,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
+def entry_hash(event: AuditEvent) -> str:
+    """The SHA-256 an entry must carry."""
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def record(
+    session: Session,
+    now: datetime,
+    action: str,
+    who: Who,
+    *,
+    patient_id: str | None = None,
+    target: str | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one entry in the caller's transaction; it commits or rolls back with the action."""
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    event = AuditEvent(
+        id=head.last_id + 1,
+        # Microsecond precision is what both backends keep, so the hash survives a round trip.
+        at=now.astimezone(UTC),
+        actor_user_id=who.user_id,
+        actor_email=who.email,
+        role=who.role,
+        clinic_id=who.clinic_id,
+        patient_id=patient_id,
+        action=action,
+        target=target,
+        outcome=outcome,
+        ip=who.ip,
+        detail=json.dumps(detail or {}, sort_keys=True, separators=(",", ":")),
+        prev_hash=head.last_hash,
+    )
+    event.hash = entry_hash(event)
+    session.add(event)
+    head.last_id, head.last_hash = event.id, event.hash
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The result of walking the chain; `first_bad_id` names the first broken entry."""
+
+    ok: bool
+    checked: int
+    first_bad_id: int | None = None
+    problem: str | None = None
+
+
+def _walk(session: Session) -> Iterator[AuditEvent]:
+    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
+    yield from session.scalars(stmt)
+
+
+def verify(session: Session) -> Verification:
+    """Walk the whole chain; report the first altered, deleted or re-ordered entry."""
+    expected_id, prev, checked = 1, GENESIS, 0
+    for event in _walk(session):
+        if event.id != expected_id:
+            return Verification(
+                False, checked, expected_id, f"entry {expected_id} is missing (deleted)"
+            )
+        if event.prev_hash != prev:
+            return Verification(
+                False, checked, event.id, f"entry {event.id} does not follow entry {event.id - 1}"
+            )
+        if entry_hash(event) != event.hash:
+            return Verification(False, checked, event.id, f"entry {event.id} was altered")
+        prev, expected_id, checked = event.hash, expected_id + 1, checked + 1
+    head = session.get(AuditHead, 1)
+    if head is None or head.last_id != expected_id - 1 or head.last_hash != prev:
+        last = head.last_id if head else expected_id
+        return Verification(
+            False,
+            checked,
+            expected_id,
+            f"entries {expected_id}..{last} after the last one found are missing (deleted)",
+        )
+    return Verification(True, checked)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Filters of the admin viewer; all optional."""
+
+    clinic_id: int | None = None
+    action: str | None = None
+    actor_email: str | None = None
+    patient_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _filtered(stmt: Select[Any], f: AuditFilter) -> Select[Any]:
+    if f.clinic_id is not None:
+        # Sign-in events happen before a clinic is chosen: they belong to the clinic's members.
+        members = select(Membership.user_id).where(Membership.clinic_id == f.clinic_id)
+        stmt = stmt.where(
+            (AuditEvent.clinic_id == f.clinic_id)
+            | (AuditEvent.clinic_id.is_(None) & AuditEvent.actor_user_id.in_(members))
+        )
+    if f.action:
+        stmt = stmt.where(AuditEvent.action.startswith(f.action))
+    if f.actor_email:
+        stmt = stmt.where(AuditEvent.actor_email == f.actor_email.strip().lower())
+    if f.patient_id:
+        stmt = stmt.where(AuditEvent.patient_id == f.patient_id.strip())
+    if f.since:
+        stmt = stmt.where(AuditEvent.at >= f.since)
+    if f.until:
+        stmt = stmt.where(AuditEvent.at < f.until)
+    return stmt
+
+
+def search(session: Session, f: AuditFilter, limit: int = 200) -> tuple[list[AuditEvent], int]:
+    """The newest matching entries (up to `limit`) and how many match in all."""
+    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), f)) or 0
+    rows = session.scalars(
+        _filtered(select(AuditEvent), f).order_by(AuditEvent.id.desc()).limit(limit)
+    )
+    return list(rows), total
+
+
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "actor_user_id",
+    "actor_email",
+    "role",
+    "clinic_id",
+    "patient_id",
+    "action",
+    "target",
+    "outcome",
+    "ip",
+    "detail",
+    "prev_hash",
+    "hash",
+)
+
+
+def export_rows(session: Session, f: AuditFilter) -> Iterator[list[str]]:
+    """Every matching entry, oldest first, as CSV cells."""
+    stmt = _filtered(select(AuditEvent), f).order_by(AuditEvent.id)
+    for event in session.scalars(stmt.execution_options(yield_per=500)):
+        yield [
+            "" if (v := getattr(event, c)) is None else (v.isoformat() if c == "at" else str(v))
+            for c in CSV_COLUMNS
+        ]

@@ -1,0 +1,45 @@
+"""Every table of the product, importable from one place (and all registered on `Base.metadata`
+as soon as this package is imported, which is what Alembic's autogenerate and tests rely on)."""
+
+from trdnav.storage.models.accounts import (
+    AuthSession,
+    Membership,
+    RecoveryCode,
+    ResetToken,
+    User,
+)
+from trdnav.storage.models.aid import AidSession
+from trdnav.storage.models.audit import AuditEvent, AuditHead
+from trdnav.storage.models.base import Base
+from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
+from trdnav.storage.models.public import Clinic, ConsultationRequest, IdempotencyKey, RateLimitHit
+from trdnav.storage.models.records import (
+    CandidacyDecision,
+    Diagnosis,
+    MedicationTrial,
+    Patient,
+    ScreeningAnswer,
+)
+
+__all__ = [
+    "AidSession",
+    "AuditEvent",
+    "AuditHead",
+    "AuthSession",
+    "Base",
+    "CandidacyDecision",
+    "Clinic",
+    "ConsultationNote",
+    "ConsultationRequest",
+    "ConsultationTriage",
+    "Diagnosis",
+    "IdempotencyKey",
+    "MedicationTrial",
+    "Membership",
+    "Patient",
+    "RateLimitHit",
+    "RecoveryCode",
+    "ResetToken",
+    "ScreeningAnswer",
+    "User",
+]

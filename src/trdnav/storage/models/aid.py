@@ -1,0 +1,26 @@
+"""Tables of the patient decision aid: anonymous aid sessions (answers between steps)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trdnav.storage.models.base import Base
+from trdnav.storage.types import UTCDateTime
+
+
+class AidSession(Base):
+    """One anonymous person's questionnaire in progress. Holds PHI; deleted on request or expiry.
+
+    Only a SHA-256 of the cookie token is stored, so a database copy cannot be replayed as
+    a browser session.
+    """
+
+    __tablename__ = "aid_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,116 @@
+"""Patient records: demographics, diagnoses, trials, screening answers, candidacy decisions.
+
+Every row that holds health data carries `clinic_id`, so the one access helper
+(`trdnav.platform.access`) can refuse anything outside the signed-in user's clinic."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trdnav.storage.models.base import Base
+from trdnav.storage.types import UTCDateTime
+
+
+class Patient(Base):
+    """A patient record of one clinic. Holds PHI."""
+
+    __tablename__ = "ws_patients"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # random UUID
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    consultation_request_id: Mapped[str | None] = mapped_column(
+        ForeignKey("consultation_requests.id")
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age_reported: Mapped[int | None] = mapped_column(Integer)
+    sex_at_birth: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(Text)
+    reported_conditions: Mapped[list[str] | None] = mapped_column(JSON)
+    baseline_phq9_items: Mapped[list[int] | None] = mapped_column(JSON)
+    baseline_phq9_total: Mapped[int | None] = mapped_column(Integer)
+    baseline_phq9_source: Mapped[str | None] = mapped_column(String(16))  # reported | clinician
+    preferences: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    insurance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    logistics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Diagnosis(Base):
+    """An ICD-10-CM diagnosis on a patient record."""
+
+    __tablename__ = "ws_diagnoses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))  # reported | clinician
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MedicationTrial(Base):
+    """One antidepressant trial in the current episode, with what decides its adequacy."""
+
+    __tablename__ = "ws_medication_trials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    drug: Mapped[str] = mapped_column(String(100))
+    dose: Mapped[str | None] = mapped_column(String(100))
+    dose_mg_per_day: Mapped[float | None] = mapped_column(Float)
+    therapeutic_dose: Mapped[bool | None] = mapped_column(Boolean)
+    weeks: Mapped[int | None] = mapped_column(Integer)
+    adherence: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    reported_adequate: Mapped[bool | None] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(16))  # reported | clinician
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ScreeningAnswer(Base):
+    """One screening answer: what the patient reported beside what a clinician confirmed."""
+
+    __tablename__ = "ws_screening_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    key: Mapped[str] = mapped_column(String(64))  # dotted path of the assessment request
+    reported: Mapped[Any] = mapped_column(JSON)
+    confirmed: Mapped[Any] = mapped_column(JSON)
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (UniqueConstraint("patient_id", "key"),)
+
+
+class CandidacyDecision(Base):
+    """A prescriber's candidacy decision for one option; the newest per option is current."""
+
+    __tablename__ = "ws_candidacy_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    option_id: Mapped[str] = mapped_column(String(32))
+    engine_candidacy: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(32))
+    overrides_engine: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    evidence_version: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[int] = mapped_column(ForeignKey("ws_users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,5 +1,0 @@
-"""Workspace web pages (routes are added to `router`)."""
-
-from trdnav.web.workspace.routes import router
-
-__all__ = ["router"]

@@ -1,0 +1,202 @@
+"""Authorization matrix: every workspace route × every role × own / other clinic.
+
+Routes are enumerated from the app, so a new /workspace route without a rule fails here: it
+must either depend on `Require`/`Scoped` (services.access decides) or be listed as public.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from tests.cast import CAST, OUTSIDER, Member, make_request, now
+from trdnav.features.accounts.guard import Require, Scoped
+from trdnav.platform.access import PERMISSIONS
+from trdnav.platform.runtime import Runtime
+from trdnav.storage.models import Diagnosis
+
+# Reachable before sign-in (or part of it); each guards itself (pending session, reset token).
+PUBLIC = {
+    ("GET", "/workspace/login"),
+    ("POST", "/workspace/login"),
+    ("GET", "/workspace/login/second-factor"),
+    ("POST", "/workspace/login/second-factor"),
+    ("GET", "/workspace/enroll"),
+    ("POST", "/workspace/enroll"),
+    ("POST", "/workspace/logout"),
+    ("GET", "/workspace/reset"),
+    ("POST", "/workspace/reset"),
+    ("GET", "/workspace/reset/{token}"),
+    ("POST", "/workspace/reset/{token}"),
+}
+
+
+def _rule(route: APIRoute) -> tuple[str, bool] | None:
+    """(permission, scoped-to-a-record) from the route's dependencies."""
+
+    def walk(dependant: Any) -> tuple[str, bool] | None:
+        for dep in dependant.dependencies:
+            call = dep.call
+            if isinstance(call, Scoped):
+                return call.permission, True
+            if isinstance(call, Require):
+                return call.permission, False
+            found = walk(dep)
+            if found:
+                return found
+        return None
+
+    return walk(route.dependant)
+
+
+def _api_routes(routes: list[Any]) -> list[APIRoute]:
+    # FastAPI includes routers lazily (an included router wraps the original, un-prefixed here).
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _api_routes(route.original_router.routes)
+        elif hasattr(route, "routes") and not hasattr(route, "app"):
+            found += _api_routes(route.routes)
+    return found
+
+
+def workspace_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    out = []
+    for route in _api_routes(app.routes):
+        if route.path.startswith("/workspace"):
+            for method in sorted(route.methods - {"HEAD"}):
+                out.append((method, route.path, route))
+    return out
+
+
+def test_every_workspace_route_has_a_rule(app: FastAPI) -> None:
+    routes = workspace_routes(app)
+    assert len(routes) > 20
+    missing = [f"{m} {p}" for m, p, r in routes if (m, p) not in PUBLIC and _rule(r) is None]
+    assert missing == [], f"routes without an authorization rule: {missing}"
+    for _, _, route in routes:
+        rule = _rule(route)
+        if rule:
+            assert rule[0] in PERMISSIONS
+
+
+@pytest.fixture
+def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
+    """Clinic A records to aim at: a request, a converted patient and its diagnosis."""
+    rid = make_request(runtime)
+    converted = make_request(runtime, name="Carla Reyes")
+    location = cast["cora"].post(f"/workspace/consultations/{converted}/convert")
+    patient_id = location.headers["location"].rsplit("/", 1)[1]
+    with runtime.sessions() as s:
+        dx = s.query(Diagnosis).filter_by(patient_id=patient_id).first()
+        assert dx is not None
+        return {"request_id": rid, "patient_id": patient_id, "diagnosis_id": str(dx.id)}
+
+
+def _fill(path: str, records: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: records[m.group(1)], path)
+
+
+def _fresh_diagnosis(runtime: Runtime, patient_id: str) -> str:
+    with runtime.sessions.begin() as s:
+        dx = Diagnosis(
+            patient_id=patient_id,
+            clinic_id=runtime.clinic_id,
+            code="F33.1",
+            source="clinician",
+            created_at=now(),
+        )
+        s.add(dx)
+        s.flush()
+        return str(dx.id)
+
+
+def test_matrix(
+    app: FastAPI, cast: dict[str, Member], records: dict[str, str], runtime: Runtime
+) -> None:
+    checked = 0
+    problems = []
+    for method, path, route in workspace_routes(app):
+        if (method, path) in PUBLIC:
+            continue
+        rule = _rule(route)
+        assert rule is not None
+        permission, scoped = rule
+        for name in [*CAST, OUTSIDER]:
+            member = cast[name]
+            if "{diagnosis_id}" in path:  # removal consumes it: aim every call at a fresh one
+                records["diagnosis_id"] = _fresh_diagnosis(runtime, records["patient_id"])
+            url = _fill(path, records)
+            response = member.get(url) if method == "GET" else member.post(url, {})
+            status = response.status_code
+            location = response.headers.get("location", "")
+            if name == OUTSIDER and scoped:
+                expected = "404"
+                ok = status == 404
+            elif member.role in PERMISSIONS[permission]:
+                expected = "allowed"
+                ok = status in (200, 303, 422) and "/workspace/login" not in location
+            else:
+                expected = "403"
+                ok = status == 403
+            checked += 1
+            if not ok:
+                problems.append(
+                    f"{method} {path} as {name} ({member.role}): {status}, expected {expected}"
+                )
+    assert problems == []
+    assert checked > 100
+
+
+def test_outsider_gets_404_for_every_record_url_even_with_a_valid_form(
+    cast: dict[str, Member], records: dict[str, str]
+) -> None:
+    oscar = cast["oscar"]
+    assert oscar.get(f"/workspace/consultations/{records['request_id']}").status_code == 404
+    assert oscar.get(f"/workspace/patients/{records['patient_id']}").status_code == 404
+    convert = oscar.post(f"/workspace/consultations/{records['request_id']}/convert")
+    assert convert.status_code == 404
+    note = oscar.post(f"/workspace/consultations/{records['request_id']}/notes", {"body": "hi"})
+    assert note.status_code == 404
+    assert "Ana Diaz" not in oscar.get("/workspace/consultations").text
+    assert "Carla Reyes" not in oscar.get("/workspace/patients").text
+
+
+def test_not_found_for_made_up_ids(cast: dict[str, Member]) -> None:
+    priya = cast["priya"]
+    missing = priya.get("/workspace/patients/not-a-real-id")
+    assert missing.status_code == 404 and "no such page or record" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
+    forbidden = cast["ted"].get("/workspace/audit")
+    assert forbidden.status_code == 403 and "does not allow" in forbidden.text
+    assert (
+        priya.get("/workspace/consultations/00000000-0000-0000-0000-000000000000").status_code
+        == 404
+    )
+
+
+def test_signed_out_browser_is_sent_to_sign_in(app: FastAPI) -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    for method, path, _ in workspace_routes(app):
+        if (method, path) in PUBLIC or method != "GET":
+            continue
+        url = path.replace("{request_id}", "x").replace("{patient_id}", "x")
+        response = client.get(url, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"].startswith(
+            "/workspace/login"
+        )
+
+
+def test_workspace_endpoints_run_off_the_event_loop(app: FastAPI) -> None:
+    # Sync endpoints run in the thread pool: argon2 and database work never block the loop.
+    for method, path, route in workspace_routes(app):
+        assert not inspect.iscoroutinefunction(route.endpoint), f"{method} {path} is async"
