@@ -102,7 +102,7 @@ def add_user(rt: Runtime, name: str, role: str, clinic_slug: str) -> tuple[int, 
     """Create an enrolled account; returns (user id, email, totp secret)."""
     email = f"{name}@{clinic_slug}.example"
     secret = pyotp.random_base32()
-    with rt.sessions.begin() as s:
+    with rt.db.begin() as s:
         clinic = s.query(Clinic).filter_by(slug=clinic_slug).one()
         user = create_user(s, email, role, clinic, PASSWORD, now(), display_name=name.title())
         user.totp_secret, user.totp_enabled = secret, True
@@ -111,17 +111,17 @@ def add_user(rt: Runtime, name: str, role: str, clinic_slug: str) -> tuple[int, 
 
 def sign_in(rt: Runtime, client: TestClient, user_id: int) -> None:
     """Give the client a full (two-factor) session, as the sign-in flow would."""
-    with rt.sessions.begin() as s:
+    with rt.db.begin() as s:
         user = s.get(User, user_id)
         assert user is not None
-        token = auth.open_session(s, rt.settings, user, now(), mfa_done=True)
+        token = auth.open_login(s, rt.settings, user, now(), mfa_done=True)
     # Same domain and path as the server sets, so a rotated cookie replaces this one.
     client.cookies.set(COOKIE, token, domain="testserver.local", path="/workspace")
 
 
 @pytest.fixture
 def clinic_b(runtime: Runtime) -> int:
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         return ensure_clinic(s, NORTHSIDE, now()).id
 
 
@@ -151,7 +151,7 @@ def make_request(
 ) -> str:
     """A stored consultation request (as the patient-side API would store it)."""
     rid = str(uuid.uuid4())
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         s.add(
             ConsultationRequest(
                 id=rid,

@@ -94,7 +94,7 @@ def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
     converted = make_request(runtime, name="Carla Reyes")
     location = cast["cora"].post(f"/workspace/consultations/{converted}/convert")
     patient_id = location.headers["location"].rsplit("/", 1)[1]
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         dx = s.query(Diagnosis).filter_by(patient_id=patient_id).first()
         assert dx is not None
         return {"request_id": rid, "patient_id": patient_id, "diagnosis_id": str(dx.id)}
@@ -105,7 +105,7 @@ def _fill(path: str, records: dict[str, str]) -> str:
 
 
 def _fresh_diagnosis(runtime: Runtime, patient_id: str) -> str:
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         dx = Diagnosis(
             patient_id=patient_id,
             clinic_id=runtime.clinic_id,

@@ -24,8 +24,8 @@ def _receive(runtime: Runtime, key: str | None, now: datetime = T0, body: object
 
 
 def _rows(runtime: Runtime) -> int:
-    with runtime.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
+    with runtime.db() as db:
+        return int(db.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
 
 
 def test_the_fingerprint_ignores_key_order_and_whitespace() -> None:
@@ -42,8 +42,8 @@ def test_a_key_is_remembered_for_24_hours_and_then_may_be_reused(runtime: Runtim
     later = _receive(runtime, "k", T0 + timedelta(hours=24, seconds=1))
     assert later != first
     assert _rows(runtime) == 2
-    with runtime.sessions() as session:  # the expired entry was replaced, not duplicated
-        assert session.scalar(select(func.count()).select_from(IdempotencyKey)) == 1
+    with runtime.db() as db:  # the expired entry was replaced, not duplicated
+        assert db.scalar(select(func.count()).select_from(IdempotencyKey)) == 1
 
 
 def test_a_different_body_with_a_fresh_key_is_refused(runtime: Runtime) -> None:

@@ -20,8 +20,8 @@ TWO_PER_TEN = RateLimit(limit=2, window=timedelta(minutes=10))
 
 def _hit(runtime: Runtime, bucket: str, at: datetime, policy: RateLimit = TWO_PER_TEN) -> int:
     """0 when allowed, else the Retry-After seconds."""
-    with runtime.sessions.begin() as session:
-        decision = hit(session, bucket, policy, at)
+    with runtime.db.begin() as db:
+        decision = hit(db, bucket, policy, at)
     return 0 if decision.allowed else decision.retry_after
 
 
@@ -69,8 +69,8 @@ def test_concurrent_hits_never_exceed_the_limit(runtime: Runtime) -> None:
         results = list(pool.map(lambda i: _hit(runtime, "race", T0, policy), range(12)))
 
     assert results.count(0) == 3
-    with runtime.sessions() as session:
-        assert len(session.scalars(select(RateLimitHit)).all()) == 3
+    with runtime.db() as db:
+        assert len(db.scalars(select(RateLimitHit)).all()) == 3
 
 
 def test_the_bucket_is_a_keyed_hash_never_the_address() -> None:
@@ -86,19 +86,19 @@ def test_the_bucket_is_a_keyed_hash_never_the_address() -> None:
 def test_old_hits_are_pruned(runtime: Runtime) -> None:
     _hit(runtime, "a", T0)
     _hit(runtime, "b", T0 + timedelta(hours=2))
-    with runtime.sessions.begin() as session:
-        assert prune(session, T0 + timedelta(hours=1)) == 1
-    with runtime.sessions() as session:
-        assert [h.bucket for h in session.scalars(select(RateLimitHit))] == ["b"]
+    with runtime.db.begin() as db:
+        assert prune(db, T0 + timedelta(hours=1)) == 1
+    with runtime.db() as db:
+        assert [h.bucket for h in db.scalars(select(RateLimitHit))] == ["b"]
 
 
 def test_pruning_can_be_limited_to_one_purpose(runtime: Runtime) -> None:
     _hit(runtime, "consult-api:x", T0)
     _hit(runtime, "login:x", T0)
-    with runtime.sessions.begin() as session:
-        assert prune(session, T0 + timedelta(days=2), prefix="consult-") == 1
-    with runtime.sessions() as session:
-        assert [h.bucket for h in session.scalars(select(RateLimitHit))] == ["login:x"]
+    with runtime.db.begin() as db:
+        assert prune(db, T0 + timedelta(days=2), prefix="consult-") == 1
+    with runtime.db() as db:
+        assert [h.bucket for h in db.scalars(select(RateLimitHit))] == ["login:x"]
 
 
 def test_the_limit_applies_per_surface_through_the_use_case(

@@ -72,8 +72,8 @@ def _post(base: str, key: str) -> int:
 def _rows(database_url: str) -> int:
     engine = make_engine(database_url)
     try:
-        with session_factory(engine)() as session:
-            return int(session.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
+        with session_factory(engine)() as db:
+            return int(db.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
     finally:
         engine.dispose()
 

@@ -1,7 +1,7 @@
 """Benchmark of the patient results page: server time to render it, measured in-process.
 
 The ASGI app is called directly (no HTTP client, no socket), so the numbers are the server's
-own time: cookie -> aid session row -> engine -> Jinja -> bytes, on a real SQLite database.
+own time: cookie -> draft row -> engine -> Jinja -> bytes, on a real SQLite database.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ async def _get(app: Any, path: str, cookie: str) -> tuple[int, int]:
 def bench_results_page(quick: bool) -> dict[str, float]:
     """Server time p50/p95 (ms) of rendering /aid/results for a complete set of answers."""
     from trdnav.app import create_app
-    from trdnav.features.aid import drafts as aid_sessions
+    from trdnav.features.aid import drafts
     from trdnav.features.aid.example import EXAMPLE_ANSWERS
     from trdnav.platform.runtime import build_runtime
     from trdnav.platform.settings import Settings
@@ -70,11 +70,11 @@ def bench_results_page(quick: bool) -> dict[str, float]:
         try:
             app = create_app(settings, runtime)
             app.state.runtime = runtime  # the lifespan is not run: hand the runtime over directly
-            token = aid_sessions.new_token()
-            with runtime.sessions() as session:
+            token = drafts.new_token()
+            with runtime.db() as db:
                 for step, raw in EXAMPLE_ANSWERS.items():
-                    aid_sessions.save_step(session, token, step, raw, datetime.now(UTC))
-            cookie = f"{aid_sessions.AID_COOKIE}={token}"
+                    drafts.save_step(db, token, step, raw, datetime.now(UTC))
+            cookie = f"{drafts.AID_COOKIE}={token}"
 
             async def run() -> tuple[list[float], int]:
                 times: list[float] = []

@@ -58,12 +58,10 @@ def users_create(
 
     rt = _runtime(database)
     try:
-        with rt.sessions.begin() as session:
-            target = clinic_by_slug(session, clinic or rt.clinic.slug)
+        with rt.db.begin() as db:
+            target = clinic_by_slug(db, clinic or rt.clinic.slug)
             password = _read_password()
-            create_user(
-                session, email, role, target, password, datetime.now(UTC), display_name=name
-            )
+            create_user(db, email, role, target, password, datetime.now(UTC), display_name=name)
     except UserError as exc:
         raise _fail(str(exc)) from exc
     except WeakPassword as exc:
@@ -80,8 +78,8 @@ def users_list(database: DatabaseOpt = None) -> None:
 
     rt = _runtime(database)
     try:
-        with rt.sessions() as session:
-            rows = list_users(session)
+        with rt.db() as db:
+            rows = list_users(db)
     finally:
         rt.close()
     typer.echo("email\tclinic\trole\tactive\ttwo_factor")
@@ -94,13 +92,13 @@ def users_disable(
     email: Annotated[str, typer.Argument(help="The account to disable.")],
     database: DatabaseOpt = None,
 ) -> None:
-    """Disable an account; its sessions end at once."""
+    """Disable an account; its logins end at once."""
     from trdnav.features.accounts.users import UserError, disable_user
 
     rt = _runtime(database)
     try:
-        with rt.sessions.begin() as session:
-            disable_user(session, email, datetime.now(UTC))
+        with rt.db.begin() as db:
+            disable_user(db, email, datetime.now(UTC))
     except UserError as exc:
         raise _fail(str(exc)) from exc
     finally:
@@ -118,8 +116,8 @@ def users_reset_2fa(
 
     rt = _runtime(database)
     try:
-        with rt.sessions.begin() as session:
-            reset_two_factor(session, email, datetime.now(UTC))
+        with rt.db.begin() as db:
+            reset_two_factor(db, email, datetime.now(UTC))
     except UserError as exc:
         raise _fail(str(exc)) from exc
     finally:
@@ -134,8 +132,8 @@ def audit_verify(database: DatabaseOpt = None) -> None:
 
     rt = _runtime(database)
     try:
-        with rt.sessions() as session:
-            result = verify(session)
+        with rt.db() as db:
+            result = verify(db)
     finally:
         rt.close()
     if not result.ok:
@@ -155,13 +153,11 @@ def audit_export(database: DatabaseOpt = None) -> None:
 
     rt = _runtime(database)
     try:
-        with rt.sessions.begin() as session:
-            audit.record(
-                session, datetime.now(UTC), "audit.export", audit.Who(), detail={"via": "cli"}
-            )
-        with rt.sessions() as session:
+        with rt.db.begin() as db:
+            audit.record(db, datetime.now(UTC), "audit.export", audit.Who(), detail={"via": "cli"})
+        with rt.db() as db:
             writer = csv.writer(sys.stdout)
             writer.writerow(audit.CSV_COLUMNS)
-            writer.writerows(audit.export_rows(session, audit.AuditFilter()))
+            writer.writerows(audit.export_rows(db, audit.AuditFilter()))
     finally:
         rt.close()

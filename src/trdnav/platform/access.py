@@ -55,7 +55,7 @@ class Actor:
     display_name: str
     role: str
     clinic_id: int
-    session_id: int
+    login_id: int
     ip: str | None = None
 
     @property
@@ -79,10 +79,10 @@ def authorize(actor: Actor, permission: str) -> None:
 M = TypeVar("M")
 
 
-def load_for_user(session: Session, actor: Actor, model: type[M], record_id: Any) -> M:
+def load_for_user(db: Session, actor: Actor, model: type[M], record_id: Any) -> M:
     """The record with this id in the actor's clinic; NotFound otherwise (never 'forbidden')."""
     try:
-        obj = session.get(model, record_id)
+        obj = db.get(model, record_id)
     except (ValueError, TypeError) as exc:  # a malformed id is simply not found
         raise NotFound(model.__name__) from exc
     if obj is None or getattr(obj, "clinic_id", None) != actor.clinic_id:
@@ -91,10 +91,10 @@ def load_for_user(session: Session, actor: Actor, model: type[M], record_id: Any
 
 
 def load_child(
-    session: Session, actor: Actor, model: type[M], record_id: Any, parent_field: str, parent: Any
+    db: Session, actor: Actor, model: type[M], record_id: Any, parent_field: str, parent: Any
 ) -> M:
     """A record that must also belong to `parent` (e.g. a diagnosis of this patient)."""
-    obj = load_for_user(session, actor, model, record_id)
+    obj = load_for_user(db, actor, model, record_id)
     if getattr(obj, parent_field) != parent:
         raise NotFound(model.__name__)
     return obj

@@ -59,7 +59,7 @@ def entry_hash(event: AuditEvent) -> str:
 
 
 def record(
-    session: Session,
+    db: Session,
     now: datetime,
     action: str,
     who: Who,
@@ -70,7 +70,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one entry in the caller's transaction; it commits or rolls back with the action."""
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    head = db.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     event = AuditEvent(
         id=head.last_id + 1,
         # Microsecond precision is what both backends keep, so the hash survives a round trip.
@@ -88,9 +88,9 @@ def record(
         prev_hash=head.last_hash,
     )
     event.hash = entry_hash(event)
-    session.add(event)
+    db.add(event)
     head.last_id, head.last_hash = event.id, event.hash
-    session.flush()
+    db.flush()
     return event
 
 
@@ -104,15 +104,15 @@ class Verification:
     problem: str | None = None
 
 
-def _walk(session: Session) -> Iterator[AuditEvent]:
+def _walk(db: Session) -> Iterator[AuditEvent]:
     stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
-    yield from session.scalars(stmt)
+    yield from db.scalars(stmt)
 
 
-def verify(session: Session) -> Verification:
+def verify(db: Session) -> Verification:
     """Walk the whole chain; report the first altered, deleted or re-ordered entry."""
     expected_id, prev, checked = 1, GENESIS, 0
-    for event in _walk(session):
+    for event in _walk(db):
         if event.id != expected_id:
             return Verification(
                 False, checked, expected_id, f"entry {expected_id} is missing (deleted)"
@@ -124,7 +124,7 @@ def verify(session: Session) -> Verification:
         if entry_hash(event) != event.hash:
             return Verification(False, checked, event.id, f"entry {event.id} was altered")
         prev, expected_id, checked = event.hash, expected_id + 1, checked + 1
-    head = session.get(AuditHead, 1)
+    head = db.get(AuditHead, 1)
     if head is None or head.last_id != expected_id - 1 or head.last_hash != prev:
         last = head.last_id if head else expected_id
         return Verification(
@@ -169,12 +169,10 @@ def _filtered(stmt: Select[Any], f: AuditFilter) -> Select[Any]:
     return stmt
 
 
-def search(session: Session, f: AuditFilter, limit: int = 200) -> tuple[list[AuditEvent], int]:
+def search(db: Session, f: AuditFilter, limit: int = 200) -> tuple[list[AuditEvent], int]:
     """The newest matching entries (up to `limit`) and how many match in all."""
-    total = session.scalar(_filtered(select(func.count(AuditEvent.id)), f)) or 0
-    rows = session.scalars(
-        _filtered(select(AuditEvent), f).order_by(AuditEvent.id.desc()).limit(limit)
-    )
+    total = db.scalar(_filtered(select(func.count(AuditEvent.id)), f)) or 0
+    rows = db.scalars(_filtered(select(AuditEvent), f).order_by(AuditEvent.id.desc()).limit(limit))
     return list(rows), total
 
 
@@ -196,10 +194,10 @@ CSV_COLUMNS = (
 )
 
 
-def export_rows(session: Session, f: AuditFilter) -> Iterator[list[str]]:
+def export_rows(db: Session, f: AuditFilter) -> Iterator[list[str]]:
     """Every matching entry, oldest first, as CSV cells."""
     stmt = _filtered(select(AuditEvent), f).order_by(AuditEvent.id)
-    for event in session.scalars(stmt.execution_options(yield_per=500)):
+    for event in db.scalars(stmt.execution_options(yield_per=500)):
         yield [
             "" if (v := getattr(event, c)) is None else (v.isoformat() if c == "at" else str(v))
             for c in CSV_COLUMNS

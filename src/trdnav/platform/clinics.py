@@ -37,15 +37,15 @@ def load_clinic(path: Path = DEMO_CLINIC) -> ClinicConfig:
         raise ClinicConfigError(f"{path.name}: {key}: {first['msg']}") from exc
 
 
-def ensure_clinic(session: Session, config: ClinicConfig, now: datetime) -> Clinic:
+def ensure_clinic(db: Session, config: ClinicConfig, now: datetime) -> Clinic:
     """The clinic's row, created or refreshed from its configuration."""
-    clinic = session.scalar(select(Clinic).where(Clinic.slug == config.slug))
+    clinic = db.scalar(select(Clinic).where(Clinic.slug == config.slug))
     if clinic is None:
         clinic = Clinic(
             slug=config.slug, name=config.name, time_zone=config.time_zone, created_at=now
         )
-        session.add(clinic)
+        db.add(clinic)
     else:
         clinic.name, clinic.time_zone = config.name, config.time_zone
-    session.flush()
+    db.flush()
     return clinic

@@ -51,10 +51,10 @@ def request_hash(data: Any) -> str:
 
 
 def lookup(
-    session: Session, scope: str, key: str, fingerprint: str, now: datetime
+    db: Session, scope: str, key: str, fingerprint: str, now: datetime
 ) -> StoredResponse | None:
     """The first response for (scope, key) if still fresh; raises when the body differs."""
-    row = session.get(IdempotencyKey, (scope, key))
+    row = db.get(IdempotencyKey, (scope, key))
     if row is None or row.created_at <= now - TTL:
         return None
     if row.request_hash != fingerprint:
@@ -71,7 +71,7 @@ def lookup(
 
 
 def remember(
-    session: Session,
+    db: Session,
     scope: str,
     key: str,
     fingerprint: str,
@@ -79,8 +79,8 @@ def remember(
     now: datetime,
 ) -> None:
     """Store the response for (scope, key) in the caller's transaction; drops expired keys."""
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at <= now - TTL))
-    session.add(
+    db.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at <= now - TTL))
+    db.add(
         IdempotencyKey(
             scope=scope,
             key=key,

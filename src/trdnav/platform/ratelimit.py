@@ -41,23 +41,21 @@ def client_bucket(secret: str, purpose: str, client: str | None) -> str:
     return f"{purpose}:{digest.hexdigest()[:32]}"
 
 
-def _serialize(session: Session, bucket: str) -> None:
+def _serialize(db: Session, bucket: str) -> None:
     # Two workers counting the same bucket at once could both see "limit - 1" and both pass.
     # PostgreSQL: a transaction-scoped advisory lock per bucket. SQLite: the transaction already
     # began with BEGIN IMMEDIATE (storage.db), which holds the database's single write lock.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:b))"), {"b": bucket})
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtext(:b))"), {"b": bucket})
 
 
-def hit(session: Session, bucket: str, policy: RateLimit, now: datetime) -> Decision:
+def hit(db: Session, bucket: str, policy: RateLimit, now: datetime) -> Decision:
     """Count one event for `bucket` at `now` unless the window is full. The caller commits."""
-    _serialize(session, bucket)
+    _serialize(db, bucket)
     since = now - policy.window
     # Old hits of this bucket are no longer needed; dropping them keeps the table small.
-    session.execute(
-        delete(RateLimitHit).where(RateLimitHit.bucket == bucket, RateLimitHit.at <= since)
-    )
-    count, oldest = session.execute(
+    db.execute(delete(RateLimitHit).where(RateLimitHit.bucket == bucket, RateLimitHit.at <= since))
+    count, oldest = db.execute(
         select(func.count(), func.min(RateLimitHit.at)).where(
             RateLimitHit.bucket == bucket, RateLimitHit.at > since
         )
@@ -66,14 +64,14 @@ def hit(session: Session, bucket: str, policy: RateLimit, now: datetime) -> Deci
         oldest_at = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
         wait = (oldest_at + policy.window - now).total_seconds()
         return Decision(allowed=False, retry_after=max(1, math.ceil(wait)))
-    session.add(RateLimitHit(bucket=bucket, at=now))
+    db.add(RateLimitHit(bucket=bucket, at=now))
     return Decision(allowed=True)
 
 
-def prune(session: Session, older_than: datetime, prefix: str = "") -> int:
+def prune(db: Session, older_than: datetime, prefix: str = "") -> int:
     """Delete hits before `older_than` in buckets starting with `prefix`; returns how many."""
     query = delete(RateLimitHit).where(RateLimitHit.at < older_than)
     if prefix:
         query = query.where(RateLimitHit.bucket.startswith(prefix, autoescape=True))
-    result = session.execute(query)
+    result = db.execute(query)
     return int(getattr(result, "rowcount", 0) or 0)

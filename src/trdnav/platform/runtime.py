@@ -20,24 +20,26 @@ from trdnav.storage.db import make_engine, session_factory, upgrade
 @dataclass
 class Runtime:
     settings: Settings
-    db: DbEngine
-    sessions: sessionmaker[Session]
+    database: DbEngine
+    # Units of work (SQLAlchemy sessions): `with rt.db.begin() as db: ...`.
+    db: sessionmaker[Session]
     clinic: ClinicConfig
     clinic_id: int
     engine: Engine
 
     def close(self) -> None:
-        self.db.dispose()
+        self.database.dispose()
 
 
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
     """Open the database (upgrading it), register the clinic and load the evidence."""
     clinic = load_clinic(settings.clinic_config or DEMO_CLINIC)
     sealed.configure(settings.secret_key.get_secret_value())
-    db = make_engine(settings.database_url)
+    database = make_engine(settings.database_url)
     if migrate:
-        upgrade(db)
-    sessions = session_factory(db)
-    with sessions.begin() as session:
-        clinic_id = ensure_clinic(session, clinic, datetime.now(UTC)).id
-    return Runtime(settings, db, sessions, clinic, clinic_id, Engine(default_evidence(), clinic))
+        upgrade(database)
+    units = session_factory(database)
+    with units.begin() as db:
+        clinic_id = ensure_clinic(db, clinic, datetime.now(UTC)).id
+    engine = Engine(default_evidence(), clinic)
+    return Runtime(settings, database, units, clinic, clinic_id, engine)

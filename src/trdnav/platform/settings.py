@@ -41,8 +41,22 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # Reverse proxies whose X-Forwarded-For is trusted (client IPs feed rate limits and audit).
     forwarded_allow_ips: str = "127.0.0.1"
-    session_idle_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    session_absolute_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # A workspace login ends after this long without a request, or this long after sign-in.
+    # (The older TRDNAV_SESSION_* names are still read.)
+    login_idle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        validation_alias=AliasChoices("TRDNAV_LOGIN_IDLE_MINUTES", "TRDNAV_SESSION_IDLE_MINUTES"),
+    )
+    login_absolute_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        validation_alias=AliasChoices(
+            "TRDNAV_LOGIN_ABSOLUTE_HOURS", "TRDNAV_SESSION_ABSOLUTE_HOURS"
+        ),
+    )
     login_max_failures: int = Field(default=10, ge=1, le=1000)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     reset_token_minutes: int = Field(default=30, ge=5, le=24 * 60)

@@ -53,7 +53,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit."""
+    """Units of work (SQLAlchemy sessions) that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
 
 

@@ -32,11 +32,11 @@ LINK = re.compile(r"/workspace/consultations/([0-9a-f-]{36})")
 def _stored(live_server: LiveServer, request_id: str) -> ConsultationRequest:
     engine = make_engine(live_server.database_url)
     try:
-        with session_factory(engine)() as session:
-            row = session.scalars(
+        with session_factory(engine)() as db:
+            row = db.scalars(
                 select(ConsultationRequest).where(ConsultationRequest.id == request_id)
             ).one()
-            session.expunge(row)
+            db.expunge(row)
             return row
     finally:
         engine.dispose()
@@ -60,12 +60,12 @@ def _give_answers(live_server: LiveServer, context: BrowserContext) -> None:
     feelings["suicidal_thoughts"] = "none"
     engine = make_engine(live_server.database_url)
     try:
-        with session_factory(engine)() as session:
-            drafts.save_step(session, token, "about", {"age": "38", "pregnancy": "no"}, now)
+        with session_factory(engine)() as db:
+            drafts.save_step(db, token, "about", {"age": "38", "pregnancy": "no"}, now)
             drafts.save_step(
-                session, token, "diagnosis", {"conditions": ["major_depressive_disorder"]}, now
+                db, token, "diagnosis", {"conditions": ["major_depressive_disorder"]}, now
             )
-            drafts.save_step(session, token, "feelings", feelings, now)
+            drafts.save_step(db, token, "feelings", feelings, now)
     finally:
         engine.dispose()
     context.add_cookies(

@@ -17,7 +17,7 @@ from trdnav.features.accounts.guard import COOKIE
 from trdnav.features.accounts.passwords import WeakPassword, check_policy, hash_password
 from trdnav.platform.runtime import Runtime
 from trdnav.platform.web.csrf import COOKIE as CSRF_COOKIE
-from trdnav.storage.models import AuditEvent, AuthSession, User
+from trdnav.storage.models import AuditEvent, Login, User
 
 
 class Browser:
@@ -41,7 +41,7 @@ def code_at(secret: str, offset_steps: int = 0) -> str:
 
 
 def actions(runtime: Runtime) -> list[str]:
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         return list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
@@ -71,7 +71,7 @@ def test_password_policy_has_no_composition_rules() -> None:
 
 
 def test_enrollment_then_sign_in_with_totp(app: FastAPI, runtime: Runtime) -> None:
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         from trdnav.features.accounts.users import clinic_by_slug, create_user
 
         create_user(s, "new@demo.example", "nurse", clinic_by_slug(s, "demo"), PASSWORD, now())
@@ -82,7 +82,7 @@ def test_enrollment_then_sign_in_with_totp(app: FastAPI, runtime: Runtime) -> No
     assert browser.get("/workspace/patients").headers["location"].endswith("/second-factor")
     page = browser.get("/workspace/enroll")
     assert page.status_code == 200 and "<svg" in page.text and 'id="totp-secret"' in page.text
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         secret = s.scalars(select(User.totp_secret).where(User.email == "new@demo.example")).one()
     assert secret is not None and " ".join(re.findall(".{1,4}", secret)) in page.text
     wrong = browser.post("/workspace/enroll", {"code": "000000"})
@@ -193,15 +193,15 @@ def test_lockout_per_client_across_accounts(app: FastAPI, runtime: Runtime) -> N
 def test_idle_timeout_and_absolute_lifetime(cast: dict[str, Member], runtime: Runtime) -> None:
     nina, ted = cast["nina"], cast["ted"]
     assert nina.get("/workspace/patients").status_code == 200
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         s.execute(
-            update(AuthSession)
-            .where(AuthSession.user_id == nina.user_id)
+            update(Login)
+            .where(Login.user_id == nina.user_id)
             .values(last_seen_at=now() - timedelta(minutes=16))
         )
         s.execute(
-            update(AuthSession)
-            .where(AuthSession.user_id == ted.user_id)
+            update(Login)
+            .where(Login.user_id == ted.user_id)
             .values(expires_at=now() - timedelta(seconds=1))
         )
     assert nina.get("/workspace/patients").headers["location"].startswith("/workspace/login")
@@ -241,7 +241,7 @@ def test_disabled_account_cannot_sign_in(
 ) -> None:
     from trdnav.features.accounts.users import disable_user
 
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         disable_user(s, cast["ted"].email, now())
     assert cast["ted"].get("/workspace/patients").headers["location"].startswith("/workspace/login")
     response = Browser(app).post(

@@ -23,7 +23,7 @@ def test_create_list_disable(runtime: Runtime, database_url: str) -> None:
     )
     assert created.exit_code == 0, created.output
     assert "created priya@demo.example as prescriber in demo" in created.output
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         ensure_clinic(s, NORTHSIDE, now())
     second = runner.invoke(
         cli,
@@ -36,7 +36,7 @@ def test_create_list_disable(runtime: Runtime, database_url: str) -> None:
     assert "priya@demo.example\tnorthside\tnurse\tTrue\tFalse" in listed.output
     disabled = runner.invoke(cli, ["users", "disable", "priya@demo.example", *db])
     assert disabled.exit_code == 0
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         user = s.scalars(select(User)).one()
         assert not user.is_active and user.password_hash.startswith("$argon2id$")
         assert len(list(s.scalars(select(Membership)))) == 2
@@ -72,12 +72,12 @@ def test_reset_two_factor(runtime: Runtime, database_url: str) -> None:
         ["users", "create", "n@demo.example", "--role", "nurse", *db],
         input="a long passphrase\n",
     )
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         user = s.scalars(select(User)).one()
         user.totp_secret, user.totp_enabled = "JBSWY3DPEHPK3PXP", True
     result = runner.invoke(cli, ["users", "reset-2fa", "N@demo.example", *db])
     assert result.exit_code == 0 and "enroll at next sign-in" in result.output
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         user = s.scalars(select(User)).one()
         assert (user.totp_secret, user.totp_enabled) == (None, False)
         assert "users.reset_two_factor" in s.scalars(select(AuditEvent.action)).all()

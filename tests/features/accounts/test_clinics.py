@@ -16,7 +16,7 @@ def test_switching_clinic_changes_what_is_visible(
 ) -> None:
     a_request = make_request(runtime, name="Ana Diaz")
     make_request(runtime, clinic_id=clinic_b, name="Zed Outside")
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         user = create_user(
             s, "max@both.example", "coordinator", clinic_by_slug(s, "demo"), PASSWORD, now()
         )

@@ -15,13 +15,13 @@ from trdnav.storage.models import User
 def test_totp_seed_is_encrypted_in_the_database_and_plain_in_python(runtime: Runtime) -> None:
     seed = pyotp.random_base32()
     user_id, _email, enrolled = add_user(runtime, "sam", "nurse", "demo")
-    with runtime.sessions() as s:  # the enrolled seed reads back as written
+    with runtime.db() as s:  # the enrolled seed reads back as written
         assert s.scalars(select(User.totp_secret).where(User.id == user_id)).one() == enrolled
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         user = s.get(User, user_id)
         assert user is not None
         user.totp_secret = seed
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         stored = s.execute(text("SELECT totp_secret FROM ws_users WHERE id = :i"), {"i": user_id})
         raw = stored.scalar_one()
         assert seed not in raw and raw.startswith("gAAAAA")
@@ -29,16 +29,16 @@ def test_totp_seed_is_encrypted_in_the_database_and_plain_in_python(runtime: Run
 
 
 def test_a_different_secret_key_cannot_open_sealed_seeds(runtime: Runtime) -> None:
-    token = sealed.SealedString().process_bind_param("JBSWY3DPEHPK3PXP", runtime.db.dialect)
+    token = sealed.SealedString().process_bind_param("JBSWY3DPEHPK3PXP", runtime.database.dialect)
     sealed.configure("another-secret-key-of-enough-length-000")
     try:
         with pytest.raises(sealed.SealingError, match="does not open"):
-            sealed.SealedString().process_result_value(token, runtime.db.dialect)
+            sealed.SealedString().process_result_value(token, runtime.database.dialect)
     finally:
         sealed.configure(runtime.settings.secret_key.get_secret_value())
 
 
 def test_values_written_before_sealing_still_read(runtime: Runtime) -> None:
-    assert sealed.SealedString().process_result_value("JBSWY3DPEHPK3PXP", runtime.db.dialect) == (
-        "JBSWY3DPEHPK3PXP"
-    )
+    assert sealed.SealedString().process_result_value(
+        "JBSWY3DPEHPK3PXP", runtime.database.dialect
+    ) == ("JBSWY3DPEHPK3PXP")

@@ -20,7 +20,7 @@ def test_admin_changes_a_role_and_it_is_audited(cast: dict[str, Member], runtime
     assert done.status_code == 303
     # The new role applies on the very next request of the open session.
     assert ted.get("/workspace/consultations").status_code == 200
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         event = s.scalars(
             select(AuditEvent)
             .where(AuditEvent.action == "users.role_change")
@@ -40,6 +40,6 @@ def test_no_role_change_outside_the_clinic_or_for_oneself(
     assert own.status_code == 422 and "your own role" in own.text
     bad = alice.post("/workspace/staff/role", {"email": cast["ted"].email, "role": "chef"})
     assert bad.status_code == 422 and "must be one of" in bad.text
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         roles = {m.user_id: m.role for m in s.scalars(select(Membership))}
     assert roles[cast["oscar"].user_id] == "prescriber" and roles[alice.user_id] == "admin"

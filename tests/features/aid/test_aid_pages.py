@@ -14,7 +14,7 @@ from trdnav.features.aid.answers import to_payload
 from trdnav.features.aid.drafts import AID_COOKIE
 from trdnav.features.aid.steps import STEP_NAMES
 from trdnav.platform.runtime import Runtime
-from trdnav.storage.models import AidSession
+from trdnav.storage.models import AidDraft
 
 
 def _csrf(client: TestClient) -> str:
@@ -226,15 +226,15 @@ def test_forget_deletes_the_row_and_the_cookie(client: TestClient, runtime: Runt
     r = client.post("/aid/forget", data={"csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
     assert f'{AID_COOKIE}=""' in r.headers["set-cookie"] or "Max-Age=0" in r.headers["set-cookie"]
-    with runtime.sessions() as s:
-        assert s.scalars(select(AidSession)).all() == []
+    with runtime.db() as s:
+        assert s.scalars(select(AidDraft)).all() == []
     assert "A few answers are missing" in client.get("/aid/results").text
 
 
 def test_answers_stored_are_the_raw_form_values(client: TestClient, runtime: Runtime):
     _answer_all(client, DANA)
-    with runtime.sessions() as s:
-        row = s.scalars(select(AidSession)).one()
+    with runtime.db() as s:
+        row = s.scalars(select(AidDraft)).one()
     stored = json.loads(json.dumps(row.answers))
     # Every field of a step is kept; fields left empty are stored as "".
     assert {st: {k: v for k, v in f.items() if v != ""} for st, f in stored.items()} == DANA
@@ -246,9 +246,9 @@ def test_a_new_session_purges_expired_ones(client: TestClient, runtime: Runtime)
     from trdnav.features.aid import drafts as aid_sessions
 
     old = datetime.now(UTC) - aid_sessions.IDLE - timedelta(minutes=1)
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         aid_sessions.save_step(s, "stale-token", "about", DANA["about"], old)
     _answer_all(client, DANA)
-    with runtime.sessions() as s:
-        assert len(s.scalars(select(AidSession)).all()) == 1
+    with runtime.db() as s:
+        assert len(s.scalars(select(AidDraft)).all()) == 1
         assert aid_sessions.load(s, "stale-token", old) is None

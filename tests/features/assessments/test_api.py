@@ -46,8 +46,8 @@ def test_assessment_stores_nothing(client: TestClient, runtime: Runtime) -> None
     client.post(
         "/api/v1/assessments", json={"age": 30, "conditions": ["major_depressive_disorder"]}
     )
-    with runtime.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ConsultationRequest)) == 0
+    with runtime.db() as db:
+        assert db.scalar(select(func.count()).select_from(ConsultationRequest)) == 0
 
 
 @pytest.mark.parametrize(

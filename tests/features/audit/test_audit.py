@@ -21,7 +21,7 @@ runner = CliRunner()
 
 
 def _fill(runtime: Runtime, n: int = 5) -> None:
-    with runtime.sessions.begin() as s:
+    with runtime.db.begin() as s:
         for i in range(n):
             audit.record(s, now(), "test.event", audit.Who(user_id=i), detail={"i": i})
 
@@ -33,7 +33,7 @@ def _verify_cli(database_url: str) -> tuple[int, str]:
 
 def _without_guard(runtime: Runtime, sql: str) -> None:
     """Tamper as someone with direct database access would: drop the guard triggers first."""
-    with runtime.db.begin() as conn:
+    with runtime.database.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE ws_audit_events DISABLE TRIGGER USER"))
             conn.execute(text(sql))
@@ -54,7 +54,7 @@ def test_chain_verifies(runtime: Runtime, database_url: str) -> None:
 def test_database_refuses_update_and_delete(runtime: Runtime) -> None:
     _fill(runtime, 2)
     for sql in ("UPDATE ws_audit_events SET action = 'x'", "DELETE FROM ws_audit_events"):
-        with pytest.raises(DBAPIError, match="append-only"), runtime.db.begin() as conn:
+        with pytest.raises(DBAPIError, match="append-only"), runtime.database.begin() as conn:
             conn.execute(text(sql))
 
 
@@ -84,7 +84,7 @@ def test_tampering_is_detected_and_named(
 
 def test_recomputed_hash_on_altered_row_still_breaks_the_next_link(runtime: Runtime) -> None:
     _fill(runtime)
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         row = s.get(AuditEvent, 2)
         assert row is not None
         row.action = "forged"
@@ -93,7 +93,7 @@ def test_recomputed_hash_on_altered_row_still_breaks_the_next_link(runtime: Runt
     _without_guard(
         runtime, f"UPDATE ws_audit_events SET action = 'forged', hash = '{forged}' WHERE id = 2"
     )
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         result = audit.verify(s)
     assert not result.ok and result.first_bad_id == 3
 
@@ -101,7 +101,7 @@ def test_recomputed_hash_on_altered_row_still_breaks_the_next_link(runtime: Runt
 def test_concurrent_appends_never_fork_the_chain(runtime: Runtime) -> None:
     def worker(k: int) -> None:
         for i in range(10):
-            with runtime.sessions.begin() as s:
+            with runtime.db.begin() as s:
                 audit.record(s, now(), "test.concurrent", audit.Who(user_id=k), detail={"i": i})
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
@@ -109,7 +109,7 @@ def test_concurrent_appends_never_fork_the_chain(runtime: Runtime) -> None:
         t.start()
     for t in threads:
         t.join()
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         result = audit.verify(s)
         assert result.ok and result.checked == 40
 
@@ -123,7 +123,7 @@ def test_health_data_reads_and_writes_are_audited_without_phi(
     patient_url = cora.post(f"/workspace/consultations/{rid}/convert").headers["location"]
     patient_id = patient_url.rsplit("/", 1)[1]
     priya.get(patient_url)
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         rows = list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
     views = [r for r in rows if r.action == "patient.view"]
     assert views and views[-1].patient_id == patient_id
@@ -153,7 +153,7 @@ def test_admin_viewer_filters_and_exports_csv(cast: dict[str, Member], runtime: 
     rows = list(csv.reader(io.StringIO(export.text)))
     assert rows[0][:3] == ["id", "at", "actor_user_id"]
     assert {r[7] for r in rows[1:]} == {"patient.list"}
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         exported = s.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export"))
         assert exported.first() is not None
 

@@ -89,8 +89,8 @@ def settings(database_url: str, inbox: Inbox) -> Settings:
 
 def count_rows(runtime: Runtime) -> int:
     """How many consultation requests are stored."""
-    with runtime.sessions() as session:
-        return int(session.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
+    with runtime.db() as db:
+        return int(db.scalar(select(func.count()).select_from(ConsultationRequest)) or 0)
 
 
 def post(client: TestClient, body: Any, key: str | None = None) -> Any:
@@ -107,8 +107,8 @@ def test_ana_is_stored_with_her_answers_and_the_clinic_gets_a_link_only(
     body = response.json()
     assert set(body) == {"id", "status", "received_at"}
     assert body["status"] == "new"
-    with runtime.sessions() as session:
-        row = session.get(ConsultationRequest, body["id"])
+    with runtime.db() as db:
+        row = db.get(ConsultationRequest, body["id"])
     assert row is not None
     assert row.name == "Ana Diaz"
     assert row.email == "Ana.Diaz@example.org"  # domain lower-cased, local part kept
@@ -142,8 +142,8 @@ def test_only_name_consent_and_one_contact_are_needed(client: TestClient, runtim
     response = post(client, {"name": "Bo", "phone": "(907) 555-0199", "consent_to_contact": True})
 
     assert response.status_code == 201
-    with runtime.sessions() as session:
-        row = session.get(ConsultationRequest, response.json()["id"])
+    with runtime.db() as db:
+        row = db.get(ConsultationRequest, response.json()["id"])
     assert row is not None
     assert (row.phone, row.email, row.assessment, row.evidence_version) == (
         "+19075550199",
@@ -268,8 +268,8 @@ def test_different_keys_store_separate_requests(client: TestClient, runtime: Run
 def test_an_invalid_request_does_not_burn_its_key(client: TestClient, runtime: Runtime) -> None:
     assert post(client, {**VALID, "email": "nope"}, key="fix-me").status_code == 422
     assert post(client, VALID, key="fix-me").status_code == 201
-    with runtime.sessions() as session:
-        assert session.get(IdempotencyKey, ("consultation-requests:api", "fix-me")) is not None
+    with runtime.db() as db:
+        assert db.get(IdempotencyKey, ("consultation-requests:api", "fix-me")) is not None
 
 
 @pytest.mark.parametrize("key", ["x" * 256, "has space", "ünïcode"])
@@ -300,8 +300,8 @@ def test_too_many_requests_from_one_client_get_429_with_retry_after(
     assert blocked.headers["content-type"] == "application/problem+json"
     assert 1 <= int(blocked.headers["Retry-After"]) <= 600
     assert count_rows(runtime) == 3
-    with runtime.sessions() as session:  # the client's address is never stored, only its hash
-        buckets = set(session.scalars(select(RateLimitHit.bucket)))
+    with runtime.db() as db:  # the client's address is never stored, only its hash
+        buckets = set(db.scalars(select(RateLimitHit.bucket)))
     assert len(buckets) == 1
     assert all("testclient" not in b and "127.0.0.1" not in b for b in buckets)
 

@@ -47,16 +47,16 @@ def _start_aid_session(runtime: Runtime, client: TestClient, *, item9: str = "0"
     now = datetime.now(UTC)
     feelings: dict[str, Any] = {f"phq9_{i}": "2" for i in range(1, 9)}
     feelings.update(phq9_9=item9, suicidal_thoughts="none" if item9 == "0" else "passive")
-    with runtime.sessions() as session:
-        drafts.save_step(session, token, "about", {"age": "42", "pregnancy": "no"}, now)
+    with runtime.db() as db:
+        drafts.save_step(db, token, "about", {"age": "42", "pregnancy": "no"}, now)
         drafts.save_step(
-            session,
+            db,
             token,
             "diagnosis",
             {"conditions": ["major_depressive_disorder"], "episode_months": "14"},
             now,
         )
-        drafts.save_step(session, token, "feelings", feelings, now)
+        drafts.save_step(db, token, "feelings", feelings, now)
     client.cookies.set(drafts.AID_COOKIE, token, path="/aid")
 
 
@@ -113,8 +113,8 @@ def test_success_redirects_to_a_confirmation_without_phi_in_the_url(
 
     assert response.status_code == 303
     assert response.headers["location"] == "/aid/consultation/sent"
-    with runtime.sessions() as session:
-        row = session.scalars(select(ConsultationRequest)).one()
+    with runtime.db() as db:
+        row = db.scalars(select(ConsultationRequest)).one()
     assert (row.name, row.email, row.phone) == ("Ana Diaz", "ana@example.org", "+19075550100")
     assert row.message == "Mornings are best." and row.assessment is None
     assert len(inbox.messages) == 1
@@ -168,8 +168,8 @@ def test_the_questionnaire_answers_are_attached_when_the_person_agrees(
     data = _fill(client, include_answers="yes")
     assert client.post(FORM, data=data, follow_redirects=False).status_code == 303
 
-    with runtime.sessions() as session:
-        row = session.scalars(select(ConsultationRequest)).one()
+    with runtime.db() as db:
+        row = db.scalars(select(ConsultationRequest)).one()
     assert row.assessment is not None
     assert row.assessment["age"] == 42
     assert row.assessment["conditions"] == ["major_depressive_disorder"]
@@ -183,8 +183,8 @@ def test_the_answers_stay_out_when_the_box_is_unticked(
     _start_aid_session(runtime, client)
     client.post(FORM, data=_fill(client), follow_redirects=False)
 
-    with runtime.sessions() as session:
-        assert session.scalars(select(ConsultationRequest)).one().assessment is None
+    with runtime.db() as db:
+        assert db.scalars(select(ConsultationRequest)).one().assessment is None
 
 
 def test_the_crisis_panel_leads_the_form_after_a_risk_answer(

@@ -27,11 +27,11 @@ def _receive(runtime: Runtime, now: datetime) -> consultations.ConsultationView:
 
 
 def _pending(runtime: Runtime) -> list[bool]:
-    with runtime.sessions() as session:
+    with runtime.db() as db:
         query = select(ConsultationRequest.clinic_notice_pending).order_by(
             ConsultationRequest.received_at
         )
-        return list(session.scalars(query))
+        return list(db.scalars(query))
 
 
 def _mail_server_away(runtime: Runtime) -> int:
@@ -92,8 +92,8 @@ def test_workers_retrying_at_once_send_each_notice_once(runtime: Runtime, inbox:
 
 
 def test_requests_made_elsewhere_are_never_mailed_about(runtime: Runtime, inbox: Inbox) -> None:
-    with runtime.sessions.begin() as session:
-        session.add(
+    with runtime.db.begin() as db:
+        db.add(
             ConsultationRequest(
                 id="00000000-0000-4000-8000-000000000001",
                 clinic_id=runtime.clinic_id,

@@ -74,7 +74,7 @@ def test_convert_creates_patient_without_retyping(
     assert response.status_code == 303
     patient_url = response.headers["location"]
     assert patient_url.startswith("/workspace/patients/")
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         req = s.get(ConsultationRequest, rid)
         assert req is not None and req.status == "converted"
         patient = s.scalars(select(Patient)).one()
@@ -124,7 +124,7 @@ def test_two_staff_converting_at_once_make_one_record(
             0,
             "127.0.0.1",
         )
-        with runtime.sessions() as s:
+        with runtime.db() as s:
             req = s.get(ConsultationRequest, rid)
             assert req is not None
             try:
@@ -141,7 +141,7 @@ def test_two_staff_converting_at_once_make_one_record(
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["converted", "refused"]
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         assert len(s.scalars(select(Patient)).all()) == 1
         triage = s.get(ConsultationTriage, rid)
         assert triage is not None and triage.patient_id is not None

@@ -24,7 +24,7 @@ def patient_url(cast: dict[str, Member], runtime: Runtime) -> str:
 
 
 def _patient(runtime: Runtime) -> Patient:
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         return s.scalars(select(Patient)).one()
 
 
@@ -101,7 +101,7 @@ def test_trial_adequacy(
 
     data = {"drug": "escitalopram", "dose": "20 mg/day", "outcome": "no_response", **form}
     assert cast["priya"].post(f"{patient_url}/trials", data).status_code == 303
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         trial = s.scalars(
             select(MedicationTrial).where(MedicationTrial.drug == "escitalopram")
         ).one()
@@ -128,7 +128,7 @@ def test_confirmed_answers_drive_the_rerun(
         {"confirm.medical_history.cardiac_device": "yes", "confirm.age": "43"},
     )
     assert ok.status_code == 303
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         row = s.scalars(
             select(ScreeningAnswer).where(ScreeningAnswer.key == "medical_history.cardiac_device")
         ).one()
@@ -167,7 +167,7 @@ def test_override_needs_a_reason_and_is_audited(
         },
     )
     assert done.status_code == 303
-    with runtime.sessions() as s:
+    with runtime.db() as s:
         rows = list(s.scalars(select(CandidacyDecision).order_by(CandidacyDecision.id)))
         assert [(r.decision, r.overrides_engine) for r in rows] == [
             ("contraindicated", False),

@@ -1,4 +1,4 @@
-"""Staff authentication: password sign-in with throttling, TOTP two-factor, server-side sessions.
+"""Staff authentication: password sign-in with throttling, TOTP two-factor, server-side logins.
 
 All functions are blocking (argon2 and the database): the web layer calls them from sync
 routes, which FastAPI runs in its thread pool, never on the event loop. State lives in the
@@ -22,11 +22,11 @@ from trdnav.features.accounts.passwords import verify_password
 from trdnav.platform import audit
 from trdnav.platform.audit import Who
 from trdnav.platform.settings import Settings
-from trdnav.storage.models import AuthSession, Membership, RateLimitHit, RecoveryCode, User
+from trdnav.storage.models import Login, Membership, RateLimitHit, RecoveryCode, User
 
 ISSUER = "TRD Navigator"
 RECOVERY_CODES = 10
-PENDING_MINUTES = 10  # a password-only session may only finish two-factor, for this long
+PENDING_MINUTES = 10  # a password-only login may only finish two-factor, for this long
 LOCKED_MESSAGE = (
     "Too many failed sign-in attempts. For your security, sign-in is paused for {minutes} "
     "minutes. You can reset your password by email, or ask your clinic administrator."
@@ -59,47 +59,43 @@ def _buckets(email: str, ip: str | None) -> list[str]:
     return out
 
 
-def _failures(session: Session, bucket: str, since: datetime) -> int:
+def _failures(db: Session, bucket: str, since: datetime) -> int:
     stmt = select(func.count(RateLimitHit.id)).where(
         RateLimitHit.bucket == bucket, RateLimitHit.at >= since
     )
-    return session.scalar(stmt) or 0
+    return db.scalar(stmt) or 0
 
 
-def is_locked(
-    session: Session, settings: Settings, email: str, ip: str | None, now: datetime
-) -> bool:
+def is_locked(db: Session, settings: Settings, email: str, ip: str | None, now: datetime) -> bool:
     """True when the account or the client reached the failure limit in the window."""
     since = now - timedelta(minutes=settings.login_window_minutes)
-    return any(
-        _failures(session, b, since) >= settings.login_max_failures for b in _buckets(email, ip)
-    )
+    return any(_failures(db, b, since) >= settings.login_max_failures for b in _buckets(email, ip))
 
 
 def note_failure(
-    session: Session, settings: Settings, email: str, who: Who, now: datetime, reason: str
+    db: Session, settings: Settings, email: str, who: Who, now: datetime, reason: str
 ) -> bool:
     """Count one failure against the account and the client; True when this one locks them."""
     since = now - timedelta(minutes=settings.login_window_minutes)
     locked_now = False
     for bucket in _buckets(email, who.ip):
         # Hits older than the window never count again: drop them so the table stays small.
-        session.execute(
+        db.execute(
             delete(RateLimitHit).where(RateLimitHit.bucket == bucket, RateLimitHit.at < since)
         )
-        session.add(RateLimitHit(bucket=bucket, at=now))
-        session.flush()
-        if _failures(session, bucket, since) == settings.login_max_failures:
+        db.add(RateLimitHit(bucket=bucket, at=now))
+        db.flush()
+        if _failures(db, bucket, since) == settings.login_max_failures:
             locked_now = True
-    audit.record(session, now, "auth.login_failed", who, outcome="denied", detail={"why": reason})
+    audit.record(db, now, "auth.login_failed", who, outcome="denied", detail={"why": reason})
     if locked_now:
-        audit.record(session, now, "auth.lockout", who, outcome="denied")
+        audit.record(db, now, "auth.lockout", who, outcome="denied")
     return locked_now
 
 
-def clear_account_failures(session: Session, email: str) -> None:
+def clear_account_failures(db: Session, email: str) -> None:
     """A successful sign-in resets the account's counter (the client's keeps counting)."""
-    session.execute(delete(RateLimitHit).where(RateLimitHit.bucket == _buckets(email, None)[0]))
+    db.execute(delete(RateLimitHit).where(RateLimitHit.bucket == _buckets(email, None)[0]))
 
 
 # --- password step ----------------------------------------------------------------------
@@ -107,7 +103,7 @@ def clear_account_failures(session: Session, email: str) -> None:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The result of a sign-in step: a new session token, or a message for the form."""
+    """The result of a sign-in step: a new login token, or a message for the form."""
 
     token: str | None = None
     error: str | None = None
@@ -118,36 +114,36 @@ GENERIC_FAILURE = "That email and password do not match an active account."
 
 
 def sign_in_password(
-    session: Session, settings: Settings, email: str, password: str, ip: str | None, now: datetime
+    db: Session, settings: Settings, email: str, password: str, ip: str | None, now: datetime
 ) -> SignIn:
-    """Check the password; on success open a pending session that may only finish two-factor."""
+    """Check the password; on success open a pending login that may only finish two-factor."""
     email = normalize_email(email)
-    user = session.scalar(select(User).where(User.email == email))
-    if is_locked(session, settings, email, ip, now):
+    user = db.scalar(select(User).where(User.email == email))
+    if is_locked(db, settings, email, ip, now):
         who = Who(user.id if user else None, email[:320], ip=ip)
-        audit.record(session, now, "auth.login_refused", who, outcome="denied")
+        audit.record(db, now, "auth.login_refused", who, outcome="denied")
         return SignIn(error=locked_message(settings), locked=True)
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_active or not _memberships(session, user.id):
+    if not ok or user is None or not user.is_active or not _memberships(db, user.id):
         who = Who(user.id if user else None, email[:320], ip=ip)
-        locked = note_failure(session, settings, email, who, now, "password")
+        locked = note_failure(db, settings, email, who, now, "password")
         return SignIn(error=locked_message(settings) if locked else GENERIC_FAILURE, locked=locked)
-    clear_account_failures(session, email)
-    token = open_session(session, settings, user, now, mfa_done=False)
-    audit.record(session, now, "auth.password_ok", Who(user.id, user.email, ip=ip))
+    clear_account_failures(db, email)
+    token = open_login(db, settings, user, now, mfa_done=False)
+    audit.record(db, now, "auth.password_ok", Who(user.id, user.email, ip=ip))
     return SignIn(token=token)
 
 
-def _memberships(session: Session, user_id: int) -> list[Membership]:
+def _memberships(db: Session, user_id: int) -> list[Membership]:
     stmt = select(Membership).where(Membership.user_id == user_id).order_by(Membership.id)
-    return list(session.scalars(stmt))
+    return list(db.scalars(stmt))
 
 
-# --- sessions ---------------------------------------------------------------------------
+# --- logins ---------------------------------------------------------------------------
 
 
-def open_session(
-    session: Session,
+def open_login(
+    db: Session,
     settings: Settings,
     user: User,
     now: datetime,
@@ -155,24 +151,22 @@ def open_session(
     mfa_done: bool,
     clinic_id: int | None = None,
 ) -> str:
-    """A fresh random session token for the user (rotated at every privilege change)."""
-    # Ended sessions of this user are kept a day for the record, then dropped.
-    session.execute(
-        delete(AuthSession).where(
-            AuthSession.user_id == user.id, AuthSession.expires_at < now - timedelta(days=1)
-        )
+    """A fresh random login token for the user (rotated at every privilege change)."""
+    # Ended logins of this user are kept a day for the record, then dropped.
+    db.execute(
+        delete(Login).where(Login.user_id == user.id, Login.expires_at < now - timedelta(days=1))
     )
     token = secrets.token_urlsafe(32)
     lifetime = (
-        timedelta(hours=settings.session_absolute_hours)
+        timedelta(hours=settings.login_absolute_hours)
         if mfa_done
         else timedelta(minutes=PENDING_MINUTES)
     )
     if clinic_id is None:
-        memberships = _memberships(session, user.id)
+        memberships = _memberships(db, user.id)
         clinic_id = memberships[0].clinic_id if memberships else None
-    session.add(
-        AuthSession(
+    db.add(
+        Login(
             token_hash=token_hash(token),
             user_id=user.id,
             clinic_id=clinic_id,
@@ -182,40 +176,40 @@ def open_session(
             expires_at=now + lifetime,
         )
     )
-    session.flush()
+    db.flush()
     return token
 
 
-def resolve_session(
-    session: Session, settings: Settings, token: str | None, now: datetime
-) -> AuthSession | None:
-    """The live session for a cookie token, touched; None when absent, revoked, idle or expired."""
+def resolve_login(
+    db: Session, settings: Settings, token: str | None, now: datetime
+) -> Login | None:
+    """The live login for a cookie token, touched; None when absent, revoked, idle or expired."""
     if not token:
         return None
-    row = session.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token)))
+    row = db.scalar(select(Login).where(Login.token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None:
         return None
-    idle = timedelta(minutes=settings.session_idle_minutes)
+    idle = timedelta(minutes=settings.login_idle_minutes)
     if now >= row.expires_at or now - row.last_seen_at >= idle:
         row.revoked_at = now
         return None
-    user = session.get(User, row.user_id)
+    user = db.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
     row.last_seen_at = now
     return row
 
 
-def revoke_session(session: Session, row: AuthSession, now: datetime) -> None:
-    """End one session (sign-out or rotation)."""
+def revoke_login(db: Session, row: Login, now: datetime) -> None:
+    """End one login (sign-out or rotation)."""
     row.revoked_at = now
 
 
-def revoke_all(session: Session, user_id: int, now: datetime) -> None:
-    """End every session of a user (password change, reset, account disabled)."""
-    session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+def revoke_all(db: Session, user_id: int, now: datetime) -> None:
+    """End every login of a user (password change, reset, account disabled)."""
+    db.execute(
+        update(Login)
+        .where(Login.user_id == user_id, Login.revoked_at.is_(None))
         .values(revoked_at=now)
     )
 
@@ -223,11 +217,11 @@ def revoke_all(session: Session, user_id: int, now: datetime) -> None:
 # --- TOTP -------------------------------------------------------------------------------
 
 
-def start_enrollment(session: Session, user: User) -> str:
+def start_enrollment(db: Session, user: User) -> str:
     """The secret being enrolled (kept until confirmed, so a reload shows the same QR)."""
     if user.totp_secret is None or not user.totp_enabled:
         user.totp_secret = user.totp_secret or pyotp.random_base32()
-        session.flush()
+        db.flush()
     return user.totp_secret
 
 
@@ -266,22 +260,22 @@ def _recovery_hash(code: str) -> str:
     return token_hash("".join(code.lower().split()).replace("-", ""))
 
 
-def new_recovery_codes(session: Session, user: User) -> list[str]:
+def new_recovery_codes(db: Session, user: User) -> list[str]:
     """Replace the user's recovery codes with ten new ones; the plain codes are shown once."""
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     codes = []
     for _ in range(RECOVERY_CODES):
         raw = "".join(secrets.choice(alphabet) for _ in range(12))
         codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
-        session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(raw)))
-    session.flush()
+        db.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(raw)))
+    db.flush()
     return codes
 
 
-def use_recovery_code(session: Session, user: User, code: str, now: datetime) -> bool:
+def use_recovery_code(db: Session, user: User, code: str, now: datetime) -> bool:
     """Spend one unused recovery code; True when it matched."""
-    row = session.scalar(
+    row = db.scalar(
         select(RecoveryCode).where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _recovery_hash(code),
@@ -294,9 +288,9 @@ def use_recovery_code(session: Session, user: User, code: str, now: datetime) ->
     return True
 
 
-def remaining_recovery_codes(session: Session, user_id: int) -> int:
+def remaining_recovery_codes(db: Session, user_id: int) -> int:
     """How many recovery codes are still unused."""
     stmt = select(func.count(RecoveryCode.id)).where(
         RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
     )
-    return session.scalar(stmt) or 0
+    return db.scalar(stmt) or 0

@@ -19,12 +19,12 @@ from trdnav.features.accounts.passwords import (
 from trdnav.platform import audit
 from trdnav.platform.audit import Who
 from trdnav.platform.settings import Settings
-from trdnav.storage.models import AuthSession, ResetToken, User
+from trdnav.storage.models import Login, ResetToken, User
 
 
 @dataclass(frozen=True)
 class Step:
-    """Outcome of a step: a new session token, recovery codes to show once, or an error."""
+    """Outcome of a step: a new login token, recovery codes to show once, or an error."""
 
     token: str | None = None
     error: str | None = None
@@ -32,77 +32,77 @@ class Step:
 
 
 def finish_second_factor(
-    session: Session,
+    db: Session,
     settings: Settings,
-    pending: AuthSession,
+    pending: Login,
     code: str,
     ip: str | None,
     now: datetime,
 ) -> Step:
-    """Verify a TOTP or recovery code; rotate the pending session into a full one."""
-    user = session.get(User, pending.user_id)
+    """Verify a TOTP or recovery code; rotate the pending login into a full one."""
+    user = db.get(User, pending.user_id)
     assert user is not None
     who = Who(user.id, user.email, ip=ip)
-    if auth.is_locked(session, settings, user.email, ip, now):
-        audit.record(session, now, "auth.login_refused", who, outcome="denied")
+    if auth.is_locked(db, settings, user.email, ip, now):
+        audit.record(db, now, "auth.login_refused", who, outcome="denied")
         return Step(error=auth.locked_message(settings))
     used_recovery = False
     ok = user.totp_enabled and auth.check_totp(user, code, now)
     if not ok and user.totp_enabled and len("".join(code.split())) > 6:
-        ok = used_recovery = auth.use_recovery_code(session, user, code, now)
+        ok = used_recovery = auth.use_recovery_code(db, user, code, now)
     if not ok:
-        locked = auth.note_failure(session, settings, user.email, who, now, "second_factor")
+        locked = auth.note_failure(db, settings, user.email, who, now, "second_factor")
         return Step(
             error=auth.locked_message(settings) if locked else "That code is not valid. Try again."
         )
-    return _promote(session, settings, pending, user, who, now, used_recovery)
+    return _promote(db, settings, pending, user, who, now, used_recovery)
 
 
 def confirm_enrollment(
-    session: Session,
+    db: Session,
     settings: Settings,
-    pending: AuthSession,
+    pending: Login,
     code: str,
     ip: str | None,
     now: datetime,
 ) -> Step:
     """Turn two-factor on after a first valid code; return the ten recovery codes to show."""
-    user = session.get(User, pending.user_id)
+    user = db.get(User, pending.user_id)
     assert user is not None
     who = Who(user.id, user.email, ip=ip)
     if not auth.check_totp(user, code, now):
-        locked = auth.note_failure(session, settings, user.email, who, now, "enrollment")
+        locked = auth.note_failure(db, settings, user.email, who, now, "enrollment")
         return Step(
             error=auth.locked_message(settings)
             if locked
             else "That code is not valid. Check the time on your phone, then try the next code."
         )
     user.totp_enabled = True
-    codes = auth.new_recovery_codes(session, user)
-    audit.record(session, now, "auth.totp_enrolled", who)
-    step = _promote(session, settings, pending, user, who, now, False)
+    codes = auth.new_recovery_codes(db, user)
+    audit.record(db, now, "auth.totp_enrolled", who)
+    step = _promote(db, settings, pending, user, who, now, False)
     return Step(token=step.token, recovery_codes=codes)
 
 
 def _promote(
-    session: Session,
+    db: Session,
     settings: Settings,
-    pending: AuthSession,
+    pending: Login,
     user: User,
     who: Who,
     now: datetime,
     used_recovery: bool,
 ) -> Step:
-    auth.clear_account_failures(session, user.email)
-    auth.revoke_session(session, pending, now)  # a new id after the privilege change: no fixation
-    token = auth.open_session(session, settings, user, now, mfa_done=True)
+    auth.clear_account_failures(db, user.email)
+    auth.revoke_login(db, pending, now)  # a new id after the privilege change: no fixation
+    token = auth.open_login(db, settings, user, now, mfa_done=True)
     detail = {"recovery_code": True} if used_recovery else {}
-    audit.record(session, now, "auth.login", who, detail=detail)
+    audit.record(db, now, "auth.login", who, detail=detail)
     return Step(token=token)
 
 
 def change_password(
-    session: Session,
+    db: Session,
     settings: Settings,
     user: User,
     current: str,
@@ -110,38 +110,38 @@ def change_password(
     who: Who,
     now: datetime,
 ) -> Step:
-    """Change the password; every session of the user ends and this browser gets a new one."""
+    """Change the password; every login of the user ends and this browser gets a new one."""
     if not verify_password(user.password_hash, current):
-        audit.record(session, now, "auth.password_change", who, outcome="denied")
+        audit.record(db, now, "auth.password_change", who, outcome="denied")
         return Step(error="current_password: does not match your password")
     try:
         check_policy(new, email=user.email)
     except WeakPassword as exc:
         return Step(error=f"new_password: {exc}")
-    _set_password(session, user, new, now)
-    audit.record(session, now, "auth.password_change", who)
-    token = auth.open_session(session, settings, user, now, mfa_done=True, clinic_id=who.clinic_id)
+    _set_password(db, user, new, now)
+    audit.record(db, now, "auth.password_change", who)
+    token = auth.open_login(db, settings, user, now, mfa_done=True, clinic_id=who.clinic_id)
     return Step(token=token)
 
 
-def _set_password(session: Session, user: User, new: str, now: datetime) -> None:
+def _set_password(db: Session, user: User, new: str, now: datetime) -> None:
     user.password_hash = hash_password(new)
     user.password_changed_at = now
-    auth.revoke_all(session, user.id, now)
+    auth.revoke_all(db, user.id, now)
 
 
 def request_reset(
-    session: Session, settings: Settings, email: str, ip: str | None, now: datetime
+    db: Session, settings: Settings, email: str, ip: str | None, now: datetime
 ) -> tuple[str, str] | None:
     """A reset link for an active account as (address, link); None otherwise (not revealed)."""
     email = auth.normalize_email(email)
-    user = session.scalar(select(User).where(User.email == email))
+    user = db.scalar(select(User).where(User.email == email))
     who = Who(user.id if user else None, email[:320], ip=ip)
     if user is None or not user.is_active:
-        audit.record(session, now, "auth.reset_requested", who, outcome="unknown_account")
+        audit.record(db, now, "auth.reset_requested", who, outcome="unknown_account")
         return None
     token = secrets.token_urlsafe(32)
-    session.add(
+    db.add(
         ResetToken(
             user_id=user.id,
             token_hash=auth.token_hash(token),
@@ -149,7 +149,7 @@ def request_reset(
             expires_at=now + timedelta(minutes=settings.reset_token_minutes),
         )
     )
-    audit.record(session, now, "auth.reset_requested", who)
+    audit.record(db, now, "auth.reset_requested", who)
     return user.email, f"{settings.base_url.rstrip('/')}/workspace/reset/{token}"
 
 
@@ -163,26 +163,26 @@ def reset_mail_body(link: str, minutes: int) -> str:
     )
 
 
-def find_reset(session: Session, token: str, now: datetime) -> ResetToken | None:
+def find_reset(db: Session, token: str, now: datetime) -> ResetToken | None:
     """The unused, unexpired reset token row for a link, or None."""
-    row = session.scalar(select(ResetToken).where(ResetToken.token_hash == auth.token_hash(token)))
+    row = db.scalar(select(ResetToken).where(ResetToken.token_hash == auth.token_hash(token)))
     if row is None or row.used_at is not None or now >= row.expires_at:
         return None
     return row
 
 
-def complete_reset(session: Session, token: str, new: str, ip: str | None, now: datetime) -> Step:
-    """Set a new password from a reset link; the link is spent and all sessions end."""
-    row = find_reset(session, token, now)
+def complete_reset(db: Session, token: str, new: str, ip: str | None, now: datetime) -> Step:
+    """Set a new password from a reset link; the link is spent and all logins end."""
+    row = find_reset(db, token, now)
     if row is None:
         return Step(error="This reset link has expired or was already used. Ask for a new one.")
-    user = session.get(User, row.user_id)
+    user = db.get(User, row.user_id)
     assert user is not None
     try:
         check_policy(new, email=user.email)
     except WeakPassword as exc:
         return Step(error=f"new_password: {exc}")
     row.used_at = now
-    _set_password(session, user, new, now)
-    audit.record(session, now, "auth.password_reset", Who(user.id, user.email, ip=ip))
+    _set_password(db, user, new, now)
+    audit.record(db, now, "auth.password_reset", Who(user.id, user.email, ip=ip))
     return Step()

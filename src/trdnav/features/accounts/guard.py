@@ -1,7 +1,7 @@
-"""Workspace request plumbing: the session cookie, the signed-in actor, permission checks.
+"""Workspace request plumbing: the login cookie, the signed-in actor, permission checks.
 
 `Require(permission)` is the one door into every protected workspace route: it resolves the
-server-side session, insists on two-factor, finds the member's role in the active clinic and
+server-side login, insists on two-factor, finds the member's role in the active clinic and
 asks `services.access` whether that role may act. `Scoped(Model, param)` loads a record from a
 path parameter through `access.load_for_user`, so another clinic's record is a 404.
 """
@@ -23,9 +23,9 @@ from starlette.datastructures import FormData
 
 from trdnav.features.accounts import auth
 from trdnav.platform.access import Actor, Forbidden, NotFound, authorize, load_for_user
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.platform.web.templating import templates
-from trdnav.storage.models import AuthSession, Clinic, Membership, User
+from trdnav.storage.models import Clinic, Login, Membership, User
 
 COOKIE = "trdnav_ws"
 LOGIN = "/workspace/login"
@@ -53,7 +53,7 @@ def redirect_exc(location: str) -> HTTPException:
     return HTTPException(status_code=303, headers={"Location": location})
 
 
-def set_session_cookie(request: Request, response: Response, token: str) -> None:
+def set_login_cookie(request: Request, response: Response, token: str) -> None:
     """HttpOnly, SameSite=Lax, Secure when served over https; scoped to the workspace."""
     https = runtime(request).settings.base_url.startswith("https://")
     response.set_cookie(
@@ -61,22 +61,22 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
     )
 
 
-def clear_session_cookie(response: Response) -> None:
-    """Forget the session cookie in this browser."""
+def clear_login_cookie(response: Response) -> None:
+    """Forget the login cookie in this browser."""
     response.delete_cookie(COOKIE, path="/workspace")
 
 
-def live_session(request: Request, db: Session) -> AuthSession | None:
-    """The request's session (touched and committed), or None."""
+def live_login(request: Request, db: Session) -> Login | None:
+    """The request's login (touched and committed), or None."""
     settings = runtime(request).settings
-    row = auth.resolve_session(db, settings, request.cookies.get(COOKIE), utcnow())
+    row = auth.resolve_login(db, settings, request.cookies.get(COOKIE), utcnow())
     db.commit()
     return row
 
 
-def pending_session(request: Request, db: Session = Depends(db_session)) -> AuthSession:
-    """A session that passed the password step and must still pass two-factor."""
-    row = live_session(request, db)
+def pending_login(request: Request, db: Session = Depends(unit_of_work)) -> Login:
+    """A login that passed the password step and must still pass two-factor."""
+    row = live_login(request, db)
     if row is None:
         raise redirect_exc(LOGIN)
     if row.mfa_done:
@@ -90,7 +90,7 @@ class Require:
     def __init__(self, permission: str) -> None:
         self.permission = permission
 
-    def __call__(self, request: Request, db: Session = Depends(db_session)) -> Actor:
+    def __call__(self, request: Request, db: Session = Depends(unit_of_work)) -> Actor:
         actor = signed_in_actor(request, db)
         _authorize(actor, self.permission)
         return actor
@@ -104,8 +104,8 @@ def _authorize(actor: Actor, permission: str) -> None:
 
 
 def signed_in_actor(request: Request, db: Session) -> Actor:
-    """The actor of a full (two-factor) session, or a redirect to sign in."""
-    row = live_session(request, db)
+    """The actor of a full (two-factor) login, or a redirect to sign in."""
+    row = live_login(request, db)
     if row is None:
         # Come back here after signing in (the emailed link to a consultation request).
         back = f"?next={quote(request.url.path)}" if request.method == "GET" else ""
@@ -141,7 +141,7 @@ class Scoped:
     def __init__(self, model: type[Any], param: str, permission: str) -> None:
         self.model, self.param, self.permission = model, param, permission
 
-    def __call__(self, request: Request, db: Session = Depends(db_session)) -> tuple[Actor, Any]:
+    def __call__(self, request: Request, db: Session = Depends(unit_of_work)) -> tuple[Actor, Any]:
         actor = signed_in_actor(request, db)
         # Load before checking the role: whoever is outside the clinic gets 404, never 403.
         try:
@@ -198,7 +198,7 @@ def render(
 
 
 def _clinic_tz(request: Request, actor: Actor | None) -> str:
-    # Read in the request's own session by `signed_in_actor`: a second session here would
+    # Read in the request's own unit of work by `signed_in_actor`: a second one here would
     # wait on the SQLite write lock the request already holds.
     tz: str | None = getattr(request.state, "clinic_tz", None)
     return tz or runtime(request).clinic.time_zone

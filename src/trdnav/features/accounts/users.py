@@ -33,11 +33,11 @@ class UserView:
     role: str
 
 
-def clinic_by_slug(session: Session, slug: str) -> Clinic:
+def clinic_by_slug(db: Session, slug: str) -> Clinic:
     """The clinic row for a slug; UserError naming the known slugs when it does not exist."""
-    clinic = session.scalar(select(Clinic).where(Clinic.slug == slug))
+    clinic = db.scalar(select(Clinic).where(Clinic.slug == slug))
     if clinic is None:
-        known = ", ".join(session.scalars(select(Clinic.slug).order_by(Clinic.slug))) or "none"
+        known = ", ".join(db.scalars(select(Clinic.slug).order_by(Clinic.slug))) or "none"
         raise UserError(f"--clinic: no clinic with slug {slug!r} (known: {known})")
     return clinic
 
@@ -51,7 +51,7 @@ def valid_email(email: str) -> str:
 
 
 def create_user(
-    session: Session,
+    db: Session,
     email: str,
     role: str,
     clinic: Clinic,
@@ -64,7 +64,7 @@ def create_user(
     if role not in ROLES:
         raise UserError(f"--role: must be one of {', '.join(ROLES)}")
     email = valid_email(email)
-    user = session.scalar(select(User).where(User.email == email))
+    user = db.scalar(select(User).where(User.email == email))
     if user is None:
         check_policy(password, email=email)
         user = User(
@@ -76,28 +76,28 @@ def create_user(
             password_changed_at=now,
             created_at=now,
         )
-        session.add(user)
-        session.flush()
-        audit.record(session, now, "users.create", who or Who(), target=f"user:{user.id}")
-    existing = session.scalar(
+        db.add(user)
+        db.flush()
+        audit.record(db, now, "users.create", who or Who(), target=f"user:{user.id}")
+    existing = db.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.clinic_id == clinic.id)
     )
     if existing is not None:
         raise UserError(f"EMAIL: {email} is already a member of {clinic.slug}")
-    session.add(Membership(user_id=user.id, clinic_id=clinic.id, role=role))
+    db.add(Membership(user_id=user.id, clinic_id=clinic.id, role=role))
     audit.record(
-        session,
+        db,
         now,
         "users.role_change",
         who or Who(clinic_id=clinic.id),
         target=f"user:{user.id}",
         detail={"clinic_id": clinic.id, "from": None, "to": role},
     )
-    session.flush()
+    db.flush()
     return user
 
 
-def list_users(session: Session, clinic_id: int | None = None) -> list[UserView]:
+def list_users(db: Session, clinic_id: int | None = None) -> list[UserView]:
     """Every account and membership, optionally of one clinic only."""
     stmt = (
         select(User, Membership, Clinic)
@@ -109,30 +109,30 @@ def list_users(session: Session, clinic_id: int | None = None) -> list[UserView]
         stmt = stmt.where(Membership.clinic_id == clinic_id)
     return [
         UserView(u.email, u.display_name, u.is_active, u.totp_enabled, c.slug, m.role)
-        for u, m, c in session.execute(stmt)
+        for u, m, c in db.execute(stmt)
     ]
 
 
-def disable_user(session: Session, email: str, now: datetime, who: Who | None = None) -> User:
-    """Disable an account: it can no longer sign in and its sessions end now."""
-    user = session.scalar(select(User).where(User.email == auth.normalize_email(email)))
+def disable_user(db: Session, email: str, now: datetime, who: Who | None = None) -> User:
+    """Disable an account: it can no longer sign in and its logins end now."""
+    user = db.scalar(select(User).where(User.email == auth.normalize_email(email)))
     if user is None:
         raise UserError(f"EMAIL: no account with email {email!r}")
     user.is_active = False
-    auth.revoke_all(session, user.id, now)
-    audit.record(session, now, "users.disable", who or Who(), target=f"user:{user.id}")
+    auth.revoke_all(db, user.id, now)
+    audit.record(db, now, "users.disable", who or Who(), target=f"user:{user.id}")
     return user
 
 
 def set_role(
-    session: Session, clinic_id: int, email: str, role: str, now: datetime, who: Who
+    db: Session, clinic_id: int, email: str, role: str, now: datetime, who: Who
 ) -> Membership:
     """Change a member's role in one clinic (audited as a role change)."""
     if role not in ROLES:
         raise UserError(f"role: must be one of {', '.join(ROLES)}")
-    user = session.scalar(select(User).where(User.email == auth.normalize_email(email)))
+    user = db.scalar(select(User).where(User.email == auth.normalize_email(email)))
     membership = (
-        session.scalar(
+        db.scalar(
             select(Membership).where(
                 Membership.user_id == user.id, Membership.clinic_id == clinic_id
             )
@@ -144,7 +144,7 @@ def set_role(
         raise UserError(f"email: no member {email!r} in this clinic")
     before, membership.role = membership.role, role
     audit.record(
-        session,
+        db,
         now,
         "users.role_change",
         who,
@@ -154,13 +154,13 @@ def set_role(
     return membership
 
 
-def reset_two_factor(session: Session, email: str, now: datetime, who: Who | None = None) -> User:
+def reset_two_factor(db: Session, email: str, now: datetime, who: Who | None = None) -> User:
     """Forget a user's authenticator and recovery codes (lost phone): they enroll again."""
-    user = session.scalar(select(User).where(User.email == auth.normalize_email(email)))
+    user = db.scalar(select(User).where(User.email == auth.normalize_email(email)))
     if user is None:
         raise UserError(f"EMAIL: no account with email {email!r}")
     user.totp_secret, user.totp_enabled, user.totp_last_step = None, False, None
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    auth.revoke_all(session, user.id, now)
-    audit.record(session, now, "users.reset_two_factor", who or Who(), target=f"user:{user.id}")
+    db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    auth.revoke_all(db, user.id, now)
+    audit.record(db, now, "users.reset_two_factor", who or Who(), target=f"user:{user.id}")
     return user

@@ -16,7 +16,7 @@ from trdnav.features.accounts.guard import Require, WorkspaceRoute, render, utcn
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
@@ -54,7 +54,7 @@ def _filter(request: Request, actor: Actor) -> tuple[audit.AuditFilter, dict[str
 def audit_page(
     request: Request,
     actor: Actor = Depends(Require("audit.view")),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """The newest 200 matching entries."""
     f, raw = _filter(request, actor)
@@ -68,7 +68,7 @@ def audit_page(
 def audit_export(
     request: Request,
     actor: Actor = Depends(Require("audit.export")),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Every matching entry as CSV, oldest first."""
     f, raw = _filter(request, actor)

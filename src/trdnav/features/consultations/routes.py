@@ -140,8 +140,8 @@ async def create_consultation_request(
 
 def _answers(request: Request) -> AssessmentRequest | None:
     rt = runtime(request)
-    with rt.sessions() as session:
-        return current_answers(session, request.cookies.get(AID_COOKIE), datetime.now(UTC))
+    with rt.db() as db:
+        return current_answers(db, request.cookies.get(AID_COOKIE), datetime.now(UTC))
 
 
 def _crisis(rt: Runtime, answers: AssessmentRequest | None) -> bool:

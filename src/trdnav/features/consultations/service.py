@@ -196,13 +196,13 @@ def receive(
     fingerprint = idempotency.request_hash(data) if key else ""
     secret = rt.settings.secret_key.get_secret_value()
     bucket = ratelimit.client_bucket(secret, f"consult-{surface}", client)
-    with rt.sessions.begin() as session:
+    with rt.db.begin() as db:
         # A retry of a stored request is answered before the rate limit: it creates nothing.
-        stored = idempotency.lookup(session, scope, key, fingerprint, now) if key else None
+        stored = idempotency.lookup(db, scope, key, fingerprint, now) if key else None
         if stored is not None:
             return Receipt(ConsultationView.model_validate_json(stored.body), created=False)
         # Counted even if the body turns out invalid (committed on its own, before parsing).
-        decision = ratelimit.hit(session, bucket, LIMIT, now)
+        decision = ratelimit.hit(db, bucket, LIMIT, now)
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
     payload = parse(data)
@@ -223,9 +223,9 @@ def _store(
     fingerprint: str,
     now: datetime,
 ) -> Receipt:
-    with rt.sessions.begin() as session:
+    with rt.db.begin() as db:
         if key:
-            stored = idempotency.lookup(session, scope, key, fingerprint, now)
+            stored = idempotency.lookup(db, scope, key, fingerprint, now)
             if stored is not None:
                 return Receipt(ConsultationView.model_validate_json(stored.body), created=False)
         answers = payload.assessment
@@ -245,11 +245,11 @@ def _store(
             updated_at=now,
             clinic_notice_pending=True,
         )
-        session.add(row)
+        db.add(row)
         view = ConsultationView(id=row.id, status=row.status, received_at=now)
         if key:
             response = idempotency.StoredResponse(201, view.model_dump_json())
-            idempotency.remember(session, scope, key, fingerprint, response, now)
+            idempotency.remember(db, scope, key, fingerprint, response, now)
     return Receipt(view, created=True)
 
 
@@ -274,8 +274,8 @@ def clinic_email(
 
 
 def _set_pending(rt: Runtime, request_id: str, *, was: bool, now_pending: bool) -> bool:
-    with rt.sessions.begin() as session:
-        result = session.execute(
+    with rt.db.begin() as db:
+        result = db.execute(
             update(ConsultationRequest)
             .where(
                 ConsultationRequest.id == request_id,
@@ -311,15 +311,15 @@ def notify_clinic(rt: Runtime, view: ConsultationView, now: datetime | None = No
         return False
     notify_pending(rt, now)
     # Housekeeping off the request path: clients that went quiet leave a few hits behind.
-    with rt.sessions.begin() as session:
-        ratelimit.prune(session, now - timedelta(days=1), prefix="consult-")
+    with rt.db.begin() as db:
+        ratelimit.prune(db, now - timedelta(days=1), prefix="consult-")
     return True
 
 
 def notify_pending(rt: Runtime, now: datetime) -> int:
     """Send notices that failed before (oldest first, stop at the first failure); count sent."""
-    with rt.sessions() as session:
-        rows = session.execute(
+    with rt.db() as db:
+        rows = db.execute(
             select(
                 ConsultationRequest.id, ConsultationRequest.status, ConsultationRequest.received_at
             )

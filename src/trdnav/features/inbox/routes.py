@@ -20,7 +20,7 @@ from trdnav.features.accounts.guard import (
 from trdnav.features.inbox import service as inbox
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.storage.models import ConsultationRequest
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
@@ -57,7 +57,7 @@ def inbox_page(
     status: str | None = None,
     mine: bool = False,
     actor: Actor = Depends(Require("inbox.view")),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """The inbox, filtered by status (not PHI, so it may be in the URL)."""
     return _list(request, actor, db, status, None, mine)
@@ -68,7 +68,7 @@ def inbox_search(
     request: Request,
     actor: Actor = Depends(Require("inbox.view")),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """The inbox searched by name, email, phone or message (a POST keeps terms out of URLs)."""
     status = str(form.get("status") or "") or None
@@ -101,7 +101,7 @@ def _detail(
 def consultation_page(
     request: Request,
     scoped: tuple[Actor, ConsultationRequest] = Depends(Request_),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """One request: contact details, the decision-aid answers and results, notes, actions."""
     actor, req = scoped
@@ -127,7 +127,7 @@ def change_status(
     request: Request,
     scoped: tuple[Actor, ConsultationRequest] = Depends(RequestUpdate),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Move the request to its next status."""
     new = str(form.get("status") or "")
@@ -139,7 +139,7 @@ def assign(
     request: Request,
     scoped: tuple[Actor, ConsultationRequest] = Depends(RequestUpdate),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Assign the request to a colleague (or to nobody)."""
     raw = str(form.get("assigned_user_id") or "")
@@ -153,7 +153,7 @@ def add_note(
     request: Request,
     scoped: tuple[Actor, ConsultationRequest] = Depends(RequestUpdate),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Add a note to the request."""
     body = str(form.get("body") or "")
@@ -164,7 +164,7 @@ def add_note(
 def convert(
     request: Request,
     scoped: tuple[Actor, ConsultationRequest] = Depends(RequestConvert),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Create the patient record from this request, then open it."""
     actor, req = scoped

@@ -60,7 +60,7 @@ class InboxRow:
 
 
 def list_requests(
-    session: Session,
+    db: Session,
     actor: Actor,
     now: datetime,
     status: str | None = None,
@@ -88,31 +88,29 @@ def list_requests(
         )
     rows = [
         InboxRow(r, name)
-        for r, name in session.execute(
-            stmt.order_by(ConsultationRequest.received_at.desc()).limit(500)
-        )
+        for r, name in db.execute(stmt.order_by(ConsultationRequest.received_at.desc()).limit(500))
     ]
     counts = {
         status: n
-        for status, n in session.execute(
+        for status, n in db.execute(
             select(ConsultationRequest.status, func.count())
             .where(ConsultationRequest.clinic_id == actor.clinic_id)
             .group_by(ConsultationRequest.status)
         )
     }
     audit.record(
-        session, now, "inbox.list", actor.who, detail={"count": len(rows), "searched": bool(query)}
+        db, now, "inbox.list", actor.who, detail={"count": len(rows), "searched": bool(query)}
     )
     return rows, counts
 
 
-def triage_of(session: Session, req: ConsultationRequest, now: datetime) -> ConsultationTriage:
+def triage_of(db: Session, req: ConsultationRequest, now: datetime) -> ConsultationTriage:
     """The workspace state of a request, created on first use."""
-    row = session.get(ConsultationTriage, req.id)
+    row = db.get(ConsultationTriage, req.id)
     if row is None:
         row = ConsultationTriage(request_id=req.id, clinic_id=req.clinic_id, updated_at=now)
-        session.add(row)
-        session.flush()
+        db.add(row)
+        db.flush()
     return row
 
 
@@ -129,10 +127,10 @@ class RequestDetail:
 
 
 def read_request(
-    session: Session, actor: Actor, engine: Engine, req: ConsultationRequest, now: datetime
+    db: Session, actor: Actor, engine: Engine, req: ConsultationRequest, now: datetime
 ) -> RequestDetail:
     """Everything the detail page shows (the read is audited)."""
-    audit.record(session, now, "inbox.view", actor.who, target=f"consultation:{req.id}")
+    audit.record(db, now, "inbox.view", actor.who, target=f"consultation:{req.id}")
     result = None
     if req.assessment:
         try:
@@ -141,7 +139,7 @@ def read_request(
             result = None  # stored under an older contract; the raw answers still show
     notes = [
         (n, name)
-        for n, name in session.execute(
+        for n, name in db.execute(
             select(ConsultationNote, User.display_name)
             .join(User, User.id == ConsultationNote.author_user_id)
             .where(ConsultationNote.request_id == req.id)
@@ -150,29 +148,29 @@ def read_request(
     ]
     staff = [
         (uid, name, role)
-        for uid, name, role in session.execute(
+        for uid, name, role in db.execute(
             select(User.id, User.display_name, Membership.role)
             .join(Membership, Membership.user_id == User.id)
             .where(Membership.clinic_id == actor.clinic_id, User.is_active.is_(True))
             .order_by(User.display_name)
         )
     ]
-    triage = session.get(ConsultationTriage, req.id)
-    patient = session.get(Patient, triage.patient_id) if triage and triage.patient_id else None
+    triage = db.get(ConsultationTriage, req.id)
+    patient = db.get(Patient, triage.patient_id) if triage and triage.patient_id else None
     return RequestDetail(req, triage, result, notes, staff, patient)
 
 
 def set_status(
-    session: Session, actor: Actor, req: ConsultationRequest, status: str, now: datetime
+    db: Session, actor: Actor, req: ConsultationRequest, status: str, now: datetime
 ) -> None:
     """Move the request along new → contacted → consult scheduled (or declined)."""
     if status not in TRANSITIONS.get(req.status, ()):
         allowed = ", ".join(STATUS_LABELS[s] for s in TRANSITIONS.get(req.status, ())) or "none"
         raise InboxError("status", f"cannot go from {req.status} to {status} (allowed: {allowed})")
     before, req.status, req.updated_at = req.status, status, now
-    triage_of(session, req, now).updated_at = now
+    triage_of(db, req, now).updated_at = now
     audit.record(
-        session,
+        db,
         now,
         "inbox.status",
         actor.who,
@@ -182,21 +180,21 @@ def set_status(
 
 
 def assign(
-    session: Session, actor: Actor, req: ConsultationRequest, user_id: int | None, now: datetime
+    db: Session, actor: Actor, req: ConsultationRequest, user_id: int | None, now: datetime
 ) -> None:
     """Assign the request to a member of the same clinic (or to nobody)."""
     if user_id is not None:
-        member = session.scalar(
+        member = db.scalar(
             select(Membership).where(
                 Membership.user_id == user_id, Membership.clinic_id == req.clinic_id
             )
         )
         if member is None:
             raise InboxError("assigned_user_id", "is not a member of this clinic")
-    triage = triage_of(session, req, now)
+    triage = triage_of(db, req, now)
     triage.assigned_user_id, triage.updated_at = user_id, now
     audit.record(
-        session,
+        db,
         now,
         "inbox.assign",
         actor.who,
@@ -206,7 +204,7 @@ def assign(
 
 
 def add_note(
-    session: Session, actor: Actor, req: ConsultationRequest, body: str, now: datetime
+    db: Session, actor: Actor, req: ConsultationRequest, body: str, now: datetime
 ) -> ConsultationNote:
     """Add a staff note."""
     body = body.strip()
@@ -221,26 +219,26 @@ def add_note(
         body=body,
         created_at=now,
     )
-    session.add(note)
-    session.flush()
-    audit.record(session, now, "inbox.note", actor.who, target=f"consultation:{req.id}")
+    db.add(note)
+    db.flush()
+    audit.record(db, now, "inbox.note", actor.who, target=f"consultation:{req.id}")
     return note
 
 
-def convert(session: Session, actor: Actor, req: ConsultationRequest, now: datetime) -> Patient:
+def convert(db: Session, actor: Actor, req: ConsultationRequest, now: datetime) -> Patient:
     """Create the patient record from the request; the request becomes "converted"."""
     # Lock the request row so two staff converting at once cannot make two records.
-    session.refresh(req, with_for_update=True)
-    triage = triage_of(session, req, now)
+    db.refresh(req, with_for_update=True)
+    triage = triage_of(db, req, now)
     if req.status == "converted" and triage.patient_id:
         raise InboxError("status", "this request was already converted")
     if req.status == "declined":
         raise InboxError("status", "a declined request cannot be converted; reopen it first")
-    patient = patients.create_from_request(session, actor, req, now)
+    patient = patients.create_from_request(db, actor, req, now)
     triage.patient_id, triage.updated_at = patient.id, now
     before, req.status, req.updated_at = req.status, "converted", now
     audit.record(
-        session,
+        db,
         now,
         "inbox.convert",
         actor.who,

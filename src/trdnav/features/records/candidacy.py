@@ -40,26 +40,24 @@ def _age(patient: Patient, answers: dict[str, Any], today: date) -> Any:
     return answers.get("age", patient.age_reported)
 
 
-def _conditions(session: Session, patient: Patient) -> list[str]:
-    rows = list(session.scalars(select(Diagnosis).where(Diagnosis.patient_id == patient.id)))
+def _conditions(db: Session, patient: Patient) -> list[str]:
+    rows = list(db.scalars(select(Diagnosis).where(Diagnosis.patient_id == patient.id)))
     # A clinician's diagnoses replace what the person reported, once there is at least one.
     clinician = [d for d in rows if d.source == "clinician"] or rows
     found = [c.condition for d in clinician if (c := icd10.lookup(d.code)) and c.condition]
     return list(dict.fromkeys(found or (patient.reported_conditions or [])))
 
 
-def build_request(session: Session, patient: Patient, today: date) -> dict[str, Any]:
+def build_request(db: Session, patient: Patient, today: date) -> dict[str, Any]:
     """The assessment request from the record: confirmed, else reported, else unknown."""
     answers: dict[str, Any] = {}
-    for row in session.scalars(
-        select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id)
-    ):
+    for row in db.scalars(select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id)):
         value = row.confirmed if row.confirmed is not None else row.reported
         if value is not None:
             answers[row.key] = value
     request: dict[str, Any] = {
         "age": _age(patient, answers, today),
-        "conditions": _conditions(session, patient),
+        "conditions": _conditions(db, patient),
     }
     for key, value in answers.items():
         if key == "age":
@@ -73,7 +71,7 @@ def build_request(session: Session, patient: Patient, today: date) -> dict[str, 
         request["phq9_items"] = patient.baseline_phq9_items
     elif patient.baseline_phq9_total is not None:
         request["phq9_total"] = patient.baseline_phq9_total
-    trials = session.scalars(
+    trials = db.scalars(
         select(MedicationTrial)
         .where(MedicationTrial.patient_id == patient.id)
         .order_by(MedicationTrial.id)
@@ -104,10 +102,10 @@ class Rerun:
     errors: list[dict[str, str]]
 
 
-def rerun(session: Session, actor: Actor, engine: Engine, patient: Patient, now: datetime) -> Rerun:
+def rerun(db: Session, actor: Actor, engine: Engine, patient: Patient, now: datetime) -> Rerun:
     """Run the assessment engine on the record (audited as a read of health data)."""
-    audit.record(session, now, "patient.assess", actor.who, patient_id=patient.id)
-    raw = build_request(session, patient, now.date())
+    audit.record(db, now, "patient.assess", actor.who, patient_id=patient.id)
+    raw = build_request(db, patient, now.date())
     try:
         request = AssessmentRequest.model_validate(raw)
     except ValidationError as exc:
@@ -115,9 +113,9 @@ def rerun(session: Session, actor: Actor, engine: Engine, patient: Patient, now:
     return Rerun(engine.assess(request), [])
 
 
-def current_decisions(session: Session, patient: Patient) -> dict[str, CandidacyDecision]:
+def current_decisions(db: Session, patient: Patient) -> dict[str, CandidacyDecision]:
     """The newest decision per option."""
-    rows = session.scalars(
+    rows = db.scalars(
         select(CandidacyDecision)
         .where(CandidacyDecision.patient_id == patient.id)
         .order_by(CandidacyDecision.id)
@@ -126,7 +124,7 @@ def current_decisions(session: Session, patient: Patient) -> dict[str, Candidacy
 
 
 def decide(
-    session: Session,
+    db: Session,
     actor: Actor,
     engine: Engine,
     patient: Patient,
@@ -140,7 +138,7 @@ def decide(
         raise RecordError("option_id", "is not an option")
     if decision not in CANDIDACIES:
         raise RecordError("decision", "must be one of " + ", ".join(CANDIDACIES))
-    outcome = rerun(session, actor, engine, patient, now)
+    outcome = rerun(db, actor, engine, patient, now)
     if outcome.result is None:
         raise RecordError(
             "assessment",
@@ -163,10 +161,10 @@ def decide(
         decided_by=actor.user_id,
         decided_at=now,
     )
-    session.add(row)
-    session.flush()
+    db.add(row)
+    db.flush()
     audit.record(
-        session,
+        db,
         now,
         "candidacy.override" if overrides else "candidacy.decide",
         actor.who,

@@ -25,7 +25,7 @@ from trdnav.features.records import answers, candidacy, icd10
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.storage.models import Diagnosis, Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
@@ -40,7 +40,7 @@ Scope = tuple[Actor, Patient]
 def patients_page(
     request: Request,
     actor: Actor = Depends(Require("patient.view")),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """The clinic's patient records."""
     rows = patients.list_patients(db, actor, utcnow())
@@ -53,7 +53,7 @@ def patients_search(
     request: Request,
     actor: Actor = Depends(Require("patient.view")),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Search records by name, email or phone (POST: terms stay out of URLs and logs)."""
     query = str(form.get("q") or "").strip()
@@ -93,7 +93,7 @@ def _record(
 
 @router.get("/workspace/patients/{patient_id}")
 def patient_page(
-    request: Request, scoped: Scope = Depends(PatientView), db: Session = Depends(db_session)
+    request: Request, scoped: Scope = Depends(PatientView), db: Session = Depends(unit_of_work)
 ) -> Response:
     """The patient record, with the assessment re-run on confirmed data."""
     actor, patient = scoped
@@ -124,7 +124,7 @@ def demographics(
     request: Request,
     scoped: Scope = Depends(PatientEdit),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Update name, date of birth, sex at birth and contact details."""
     data = form_dict(form)
@@ -142,7 +142,7 @@ def add_diagnosis(
     request: Request,
     scoped: Scope = Depends(PatientClinical),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Add an ICD-10-CM diagnosis."""
     code = str(form.get("code") or "")
@@ -160,7 +160,7 @@ def remove_diagnosis(
     request: Request,
     diagnosis_id: str,
     scoped: Scope = Depends(PatientClinical),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Remove a diagnosis entered in error."""
     actor, patient = scoped
@@ -189,7 +189,7 @@ def add_trial(
     request: Request,
     scoped: Scope = Depends(PatientClinical),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Add a medication trial (drug, dose, weeks, adherence, outcome)."""
     data = form_dict(form)
@@ -203,7 +203,7 @@ def confirm_answers(
     request: Request,
     scoped: Scope = Depends(PatientClinical),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Confirm screening answers beside what the patient reported."""
     data = form_dict(form)
@@ -221,7 +221,7 @@ def baseline_phq9(
     request: Request,
     scoped: Scope = Depends(PatientClinical),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Record the baseline PHQ-9 administered by the clinic."""
     items: list[int] = []
@@ -242,7 +242,7 @@ def decide(
     request: Request,
     scoped: Scope = Depends(PatientDecide),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Record the prescriber's candidacy for one option (a reason when overriding)."""
     option_id = str(form.get("option_id") or "")

@@ -50,7 +50,7 @@ def _get(answers: dict[str, Any], key: str) -> Any:
 
 
 def create_from_request(
-    session: Session, actor: Actor, req: ConsultationRequest, now: datetime
+    db: Session, actor: Actor, req: ConsultationRequest, now: datetime
 ) -> Patient:
     """A patient record built from a consultation request, without retyping anything."""
     answers: dict[str, Any] = dict(req.assessment or {})
@@ -74,10 +74,10 @@ def create_from_request(
         created_at=now,
         updated_at=now,
     )
-    session.add(patient)
-    session.flush()
+    db.add(patient)
+    db.flush()
     for key in SCREENING_KEYS:
-        session.add(
+        db.add(
             ScreeningAnswer(
                 patient_id=patient.id,
                 clinic_id=patient.clinic_id,
@@ -89,7 +89,7 @@ def create_from_request(
     for condition in patient.reported_conditions or []:
         code = icd10.for_reported_condition(condition)
         if code is not None:
-            session.add(
+            db.add(
                 Diagnosis(
                     patient_id=patient.id,
                     clinic_id=patient.clinic_id,
@@ -99,7 +99,7 @@ def create_from_request(
                 )
             )
     for trial in answers.get("antidepressant_trials") or []:
-        session.add(
+        db.add(
             MedicationTrial(
                 patient_id=patient.id,
                 clinic_id=patient.clinic_id,
@@ -110,9 +110,9 @@ def create_from_request(
                 created_at=now,
             )
         )
-    session.flush()
+    db.flush()
     audit.record(
-        session,
+        db,
         now,
         "patient.create",
         actor.who,
@@ -136,22 +136,20 @@ class PatientRecord:
     answers: list[ScreeningAnswer]
 
 
-def read_record(session: Session, actor: Actor, patient: Patient, now: datetime) -> PatientRecord:
+def read_record(db: Session, actor: Actor, patient: Patient, now: datetime) -> PatientRecord:
     """The full record; the read itself is audited."""
-    audit.record(session, now, "patient.view", actor.who, patient_id=patient.id)
-    diagnoses = session.scalars(
+    audit.record(db, now, "patient.view", actor.who, patient_id=patient.id)
+    diagnoses = db.scalars(
         select(Diagnosis).where(Diagnosis.patient_id == patient.id).order_by(Diagnosis.id)
     )
-    trials = session.scalars(
+    trials = db.scalars(
         select(MedicationTrial)
         .where(MedicationTrial.patient_id == patient.id)
         .order_by(MedicationTrial.id)
     )
     answers = {
         a.key: a
-        for a in session.scalars(
-            select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id)
-        )
+        for a in db.scalars(select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id))
     }
     ordered = [answers[k] for k in SCREENING_KEYS if k in answers]
     return PatientRecord(
@@ -160,7 +158,7 @@ def read_record(session: Session, actor: Actor, patient: Patient, now: datetime)
 
 
 def list_patients(
-    session: Session, actor: Actor, now: datetime, query: str | None = None
+    db: Session, actor: Actor, now: datetime, query: str | None = None
 ) -> list[Patient]:
     """The clinic's patients, newest first, optionally matching a name, email or phone."""
     stmt = select(Patient).where(Patient.clinic_id == actor.clinic_id)
@@ -169,9 +167,9 @@ def list_patients(
         stmt = stmt.where(
             Patient.name.ilike(like) | Patient.email.ilike(like) | Patient.phone.ilike(like)
         )
-    rows = list(session.scalars(stmt.order_by(Patient.created_at.desc()).limit(500)))
+    rows = list(db.scalars(stmt.order_by(Patient.created_at.desc()).limit(500)))
     audit.record(
-        session,
+        db,
         now,
         "patient.list",
         actor.who,
@@ -181,7 +179,7 @@ def list_patients(
 
 
 def update_demographics(
-    session: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+    db: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
 ) -> None:
     """Change name, date of birth, sex at birth and contact details."""
     name = str(data.get("name") or "").strip()
@@ -203,11 +201,11 @@ def update_demographics(
     patient.phone = str(data.get("phone") or "").strip() or None
     patient.address = str(data.get("address") or "").strip() or None
     patient.updated_at = now
-    audit.record(session, now, "patient.update_demographics", actor.who, patient_id=patient.id)
+    audit.record(db, now, "patient.update_demographics", actor.who, patient_id=patient.id)
 
 
 def add_diagnosis(
-    session: Session, actor: Actor, patient: Patient, code: str, now: datetime
+    db: Session, actor: Actor, patient: Patient, code: str, now: datetime
 ) -> Diagnosis:
     """Record a clinician's ICD-10-CM diagnosis (validated against the code list)."""
     found = icd10.lookup(code or "")
@@ -221,10 +219,10 @@ def add_diagnosis(
         created_by=actor.user_id,
         created_at=now,
     )
-    session.add(diagnosis)
-    session.flush()
+    db.add(diagnosis)
+    db.flush()
     audit.record(
-        session,
+        db,
         now,
         "patient.add_diagnosis",
         actor.who,
@@ -236,12 +234,12 @@ def add_diagnosis(
 
 
 def remove_diagnosis(
-    session: Session, actor: Actor, patient: Patient, diagnosis: Diagnosis, now: datetime
+    db: Session, actor: Actor, patient: Patient, diagnosis: Diagnosis, now: datetime
 ) -> None:
     """Remove a diagnosis entered in error."""
-    session.delete(diagnosis)
+    db.delete(diagnosis)
     audit.record(
-        session,
+        db,
         now,
         "patient.remove_diagnosis",
         actor.who,
@@ -274,7 +272,7 @@ def _tri(data: dict[str, Any], field: str) -> bool | None:
 
 
 def add_trial(
-    session: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+    db: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
 ) -> MedicationTrial:
     """Record a medication trial with what decides its adequacy."""
     drug = str(data.get("drug") or "").strip()
@@ -298,10 +296,10 @@ def add_trial(
         source="clinician",
         created_at=now,
     )
-    session.add(trial)
-    session.flush()
+    db.add(trial)
+    db.flush()
     audit.record(
-        session,
+        db,
         now,
         "patient.add_trial",
         actor.who,
@@ -329,14 +327,12 @@ def trial_adequate(trial: MedicationTrial) -> bool | None:
 
 
 def confirm_answers(
-    session: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+    db: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
 ) -> int:
     """Store the clinician-confirmed value of each answer sent; returns how many changed."""
     rows = {
         a.key: a
-        for a in session.scalars(
-            select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id)
-        )
+        for a in db.scalars(select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id))
     }
     changed = 0
     for key, value in parse_confirmed(data).items():
@@ -345,12 +341,12 @@ def confirm_answers(
             row = ScreeningAnswer(
                 patient_id=patient.id, clinic_id=patient.clinic_id, key=key, reported=None
             )
-            session.add(row)
+            db.add(row)
         if row.confirmed != value or row.confirmed_by is None:
             row.confirmed, row.confirmed_by, row.confirmed_at = value, actor.user_id, now
             changed += 1
     audit.record(
-        session,
+        db,
         now,
         "patient.confirm_answers",
         actor.who,
@@ -361,11 +357,11 @@ def confirm_answers(
 
 
 def set_baseline_phq9(
-    session: Session, actor: Actor, patient: Patient, items: list[int], now: datetime
+    db: Session, actor: Actor, patient: Patient, items: list[int], now: datetime
 ) -> None:
     """Record the clinician-administered baseline PHQ-9 (nine items, each 0..3)."""
     if len(items) != 9 or any(not 0 <= i <= 3 for i in items):
         raise RecordError("phq9", "needs all nine items, each 0 to 3")
     patient.baseline_phq9_items, patient.baseline_phq9_total = items, sum(items)
     patient.baseline_phq9_source, patient.updated_at = "clinician", now
-    audit.record(session, now, "patient.baseline_phq9", actor.who, patient_id=patient.id)
+    audit.record(db, now, "patient.baseline_phq9", actor.who, patient_id=patient.id)

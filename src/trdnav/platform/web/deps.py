@@ -1,4 +1,4 @@
-"""Request-scoped access to the process runtime and a database session."""
+"""Request-scoped access to the process runtime and a database unit of work."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def runtime(request: Request) -> Runtime:
     return rt
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """A session for one request; services decide when to commit."""
-    with runtime(request).sessions() as session:
-        yield session
+def unit_of_work(request: Request) -> Iterator[Session]:
+    """One unit of work (SQLAlchemy session) per request; services decide when to commit."""
+    with runtime(request).db() as db:
+        yield db

@@ -2,13 +2,13 @@
 as soon as this package is imported, which is what Alembic's autogenerate and tests rely on)."""
 
 from trdnav.storage.models.accounts import (
-    AuthSession,
+    Login,
     Membership,
     RecoveryCode,
     ResetToken,
     User,
 )
-from trdnav.storage.models.aid import AidSession
+from trdnav.storage.models.aid import AidDraft
 from trdnav.storage.models.audit import AuditEvent, AuditHead
 from trdnav.storage.models.base import Base
 from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
@@ -22,10 +22,9 @@ from trdnav.storage.models.records import (
 )
 
 __all__ = [
-    "AidSession",
+    "AidDraft",
     "AuditEvent",
     "AuditHead",
-    "AuthSession",
     "Base",
     "CandidacyDecision",
     "Clinic",
@@ -34,6 +33,7 @@ __all__ = [
     "ConsultationTriage",
     "Diagnosis",
     "IdempotencyKey",
+    "Login",
     "MedicationTrial",
     "Membership",
     "Patient",

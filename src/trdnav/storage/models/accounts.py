@@ -55,10 +55,10 @@ class RecoveryCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class AuthSession(Base):
-    """A server-side session; the cookie holds a random token, the table only its SHA-256."""
+class Login(Base):
+    """A staff login (sign-in) kept server-side: the cookie has a random token, this its hash."""
 
-    __tablename__ = "ws_sessions"
+    __tablename__ = "ws_logins"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("ws_users.id"), index=True)

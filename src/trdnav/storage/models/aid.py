@@ -1,4 +1,4 @@
-"""Tables of the patient decision aid: anonymous aid sessions (answers between steps)."""
+"""Tables of the patient decision aid: drafts (an anonymous person's answers between steps)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from trdnav.storage.models.base import Base
 from trdnav.storage.types import UTCDateTime
 
 
-class AidSession(Base):
+class AidDraft(Base):
     """One anonymous person's questionnaire in progress. Holds PHI; deleted on request or expiry.
 
     Only a SHA-256 of the cookie token is stored, so a database copy cannot be replayed as
-    a browser session.
+    a browser's draft.
     """
 
-    __tablename__ = "aid_sessions"
+    __tablename__ = "aid_drafts"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

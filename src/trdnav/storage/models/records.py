@@ -92,8 +92,8 @@ class ScreeningAnswer(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
     key: Mapped[str] = mapped_column(String(64))  # dotted path of the assessment request
-    reported: Mapped[Any] = mapped_column(JSON)
-    confirmed: Mapped[Any] = mapped_column(JSON)
+    reported: Mapped[Any] = mapped_column(JSON, nullable=True)  # null: not answered
+    confirmed: Mapped[Any] = mapped_column(JSON, nullable=True)  # null: not yet confirmed
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     __table_args__ = (UniqueConstraint("patient_id", "key"),)

@@ -17,14 +17,14 @@ from trdnav.features.accounts.guard import (
     client_ip,
     form_data,
     render,
-    set_session_cookie,
+    set_login_cookie,
     utcnow,
 )
 from trdnav.platform.access import Actor
 from trdnav.platform.mail import MailError, send_mail
 from trdnav.platform.settings import Settings
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.storage.models import Clinic, Membership, User
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 def home(
     request: Request,
     actor: Actor = Depends(Require("workspace.home")),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Start page: where this role can go, and the clinics this user may switch to."""
     clinics = db.execute(
@@ -60,9 +60,9 @@ def change_password(
     request: Request,
     actor: Actor = Depends(Require("workspace.home")),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
-    """Change the password; all other sessions of this account end."""
+    """Change the password; all other logins of this account end."""
     user = db.get(User, actor.user_id)
     assert user is not None
     step = credentials.change_password(
@@ -80,7 +80,7 @@ def change_password(
         errors = [{"field": field, "message": message}]
         return render(request, "accounts/password.html", {"errors": errors}, status=422)
     response = render(request, "accounts/password.html", {"changed": True})
-    set_session_cookie(request, response, step.token)
+    set_login_cookie(request, response, step.token)
     return response
 
 
@@ -107,7 +107,7 @@ def reset_request(
     request: Request,
     background: BackgroundTasks,
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Always the same answer, whether or not the address has an account."""
     email = str(form.get("email") or "").strip()
@@ -124,7 +124,7 @@ def reset_request(
 
 
 @router.get("/workspace/reset/{token}")
-def reset_page(request: Request, token: str, db: Session = Depends(db_session)) -> Response:
+def reset_page(request: Request, token: str, db: Session = Depends(unit_of_work)) -> Response:
     """Choose a new password (when the link is still valid)."""
     valid = credentials.find_reset(db, token, utcnow()) is not None
     return render(
@@ -137,9 +137,9 @@ def reset(
     request: Request,
     token: str,
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
-    """Set the new password; then sign in again (every session has ended)."""
+    """Set the new password; then sign in again (every login has ended)."""
     new = str(form.get("new_password") or "")
     step = credentials.complete_reset(db, token, new, client_ip(request), utcnow())
     db.commit()

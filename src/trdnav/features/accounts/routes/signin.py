@@ -15,30 +15,30 @@ from trdnav.features.accounts.guard import (
     LOGIN,
     Require,
     WorkspaceRoute,
-    clear_session_cookie,
+    clear_login_cookie,
     client_ip,
     form_data,
-    live_session,
-    pending_session,
+    live_login,
+    pending_login,
     redirect_exc,
     render,
     safe_next,
-    set_session_cookie,
+    set_login_cookie,
     utcnow,
 )
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session, runtime
-from trdnav.storage.models import AuthSession, Clinic, Membership, User
+from trdnav.platform.web.deps import runtime, unit_of_work
+from trdnav.storage.models import Clinic, Login, Membership, User
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
 
 @router.get("/workspace/login")
-def login_page(request: Request, db: Session = Depends(db_session)) -> Response:
+def login_page(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """The sign-in form (or on to the workspace when already signed in)."""
-    row = live_session(request, db)
+    row = live_login(request, db)
     if row is not None and row.mfa_done:
         raise redirect_exc("/workspace")
     return render(
@@ -50,9 +50,9 @@ def login_page(request: Request, db: Session = Depends(db_session)) -> Response:
 
 @router.post("/workspace/login")
 def login(
-    request: Request, form: FormData = Depends(form_data), db: Session = Depends(db_session)
+    request: Request, form: FormData = Depends(form_data), db: Session = Depends(unit_of_work)
 ) -> Response:
-    """Check email and password; a pending session then asks for the second factor."""
+    """Check email and password; a pending login then asks for the second factor."""
     email = str(form.get("email") or "").strip()
     password = str(form.get("password") or "")
     back = safe_next(form.get("next"))
@@ -84,15 +84,15 @@ def login(
     target = "/workspace/login/second-factor" if user and user.totp_enabled else "/workspace/enroll"
     suffix = f"?next={quote(back)}" if back != "/workspace" else ""
     response = RedirectResponse(target + suffix, status_code=303)
-    set_session_cookie(request, response, result.token)
+    set_login_cookie(request, response, result.token)
     return response
 
 
 @router.get("/workspace/login/second-factor")
 def second_factor_page(
     request: Request,
-    pending: AuthSession = Depends(pending_session),
-    db: Session = Depends(db_session),
+    pending: Login = Depends(pending_login),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Ask for the six-digit code (or a recovery code)."""
     user = db.get(User, pending.user_id)
@@ -105,11 +105,11 @@ def second_factor_page(
 @router.post("/workspace/login/second-factor")
 def second_factor(
     request: Request,
-    pending: AuthSession = Depends(pending_session),
+    pending: Login = Depends(pending_login),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
-    """Verify the code; the pending session is replaced by a new, full one."""
+    """Verify the code; the pending login is replaced by a new, full one."""
     code = str(form.get("code") or "")
     settings = runtime(request).settings
     step = credentials.finish_second_factor(
@@ -121,15 +121,15 @@ def second_factor(
         context = {"errors": errors, "next": safe_next(form.get("next"))}
         return render(request, "accounts/second_factor.html", context, status=401)
     response = RedirectResponse(safe_next(form.get("next")), status_code=303)
-    set_session_cookie(request, response, step.token)
+    set_login_cookie(request, response, step.token)
     return response
 
 
 @router.get("/workspace/enroll")
 def enroll_page(
     request: Request,
-    pending: AuthSession = Depends(pending_session),
-    db: Session = Depends(db_session),
+    pending: Login = Depends(pending_login),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Two-factor enrollment: QR code (inline SVG made here) and the secret as text."""
     return _enroll(request, pending, db)
@@ -137,7 +137,7 @@ def enroll_page(
 
 def _enroll(
     request: Request,
-    pending: AuthSession,
+    pending: Login,
     db: Session,
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
@@ -163,9 +163,9 @@ def _enroll(
 @router.post("/workspace/enroll")
 def enroll(
     request: Request,
-    pending: AuthSession = Depends(pending_session),
+    pending: Login = Depends(pending_login),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Confirm the first code; show the ten recovery codes once."""
     settings = runtime(request).settings
@@ -177,22 +177,22 @@ def enroll(
         return _enroll(request, pending, db, errors, status=401, back=safe_next(form.get("next")))
     context = {"codes": step.recovery_codes, "next": safe_next(form.get("next"))}
     response = render(request, "accounts/recovery_codes.html", context)
-    set_session_cookie(request, response, step.token)
+    set_login_cookie(request, response, step.token)
     return response
 
 
 @router.post("/workspace/logout")
-def logout(request: Request, db: Session = Depends(db_session)) -> Response:
-    """End this session."""
-    row = live_session(request, db)
+def logout(request: Request, db: Session = Depends(unit_of_work)) -> Response:
+    """End this login (sign out)."""
+    row = live_login(request, db)
     if row is not None:
         user = db.get(User, row.user_id)
-        auth.revoke_session(db, row, utcnow())
+        auth.revoke_login(db, row, utcnow())
         who = audit.Who(row.user_id, user.email if user else None, ip=client_ip(request))
         audit.record(db, utcnow(), "auth.logout", who)
         db.commit()
     response = RedirectResponse(f"{LOGIN}?signed_out=1", status_code=303)
-    clear_session_cookie(response)
+    clear_login_cookie(response)
     return response
 
 
@@ -201,9 +201,9 @@ def switch_clinic(
     request: Request,
     actor: Actor = Depends(Require("workspace.home")),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
-    """Act in another clinic the user belongs to (a new session, audited)."""
+    """Act in another clinic the user belongs to (a new login, audited)."""
     slug = str(form.get("clinic") or "")
     clinic = db.scalar(select(Clinic).where(Clinic.slug == slug))
     member = (
@@ -222,16 +222,16 @@ def switch_clinic(
             {"title": "Choose a clinic", "text": "clinic: you are not a member of that clinic."},
             status=422,
         )
-    row = db.get(AuthSession, actor.session_id)
+    row = db.get(Login, actor.login_id)
     user = db.get(User, actor.user_id)
     assert row is not None and user is not None
     now = utcnow()
-    auth.revoke_session(db, row, now)
-    token = auth.open_session(
+    auth.revoke_login(db, row, now)
+    token = auth.open_login(
         db, runtime(request).settings, user, now, mfa_done=True, clinic_id=clinic.id
     )
     audit.record(db, now, "auth.switch_clinic", actor.who, detail={"to_clinic_id": clinic.id})
     db.commit()
     response = RedirectResponse("/workspace", status_code=303)
-    set_session_cookie(request, response, token)
+    set_login_cookie(request, response, token)
     return response

@@ -11,7 +11,7 @@ from trdnav.features.accounts import users
 from trdnav.features.accounts.guard import Require, WorkspaceRoute, form_data, render, utcnow
 from trdnav.platform.access import ROLES, Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session
+from trdnav.platform.web.deps import unit_of_work
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
@@ -32,7 +32,7 @@ def _page(
 def staff_page(
     request: Request,
     actor: Actor = Depends(Require("users.manage")),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Everyone with a role in this clinic."""
     return _page(request, actor, db)
@@ -43,7 +43,7 @@ def change_role(
     request: Request,
     actor: Actor = Depends(Require("users.manage")),
     form: FormData = Depends(form_data),
-    db: Session = Depends(db_session),
+    db: Session = Depends(unit_of_work),
 ) -> Response:
     """Give a member another role in this clinic (not oneself: no admin locks themselves out)."""
     email = str(form.get("email") or "")

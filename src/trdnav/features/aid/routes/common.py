@@ -1,4 +1,4 @@
-"""Shared helpers of the patient pages: the aid-session cookie, page context, rendering."""
+"""Shared helpers of the patient pages: the draft cookie, page context, rendering."""
 
 from __future__ import annotations
 
@@ -22,17 +22,17 @@ def now() -> datetime:
 
 
 def token_of(request: Request) -> str | None:
-    """The aid-session token from the cookie, if any."""
+    """The draft token from the cookie, if any."""
     return request.cookies.get(drafts.AID_COOKIE)
 
 
-def answers_of(request: Request, session: Session) -> dict[str, Raw]:
-    """This browser's saved raw answers (empty when there is no live session)."""
-    return drafts.load(session, token_of(request), now()) or {}
+def answers_of(request: Request, db: Session) -> dict[str, Raw]:
+    """This browser's saved raw answers (empty when there is no live draft)."""
+    return drafts.load(db, token_of(request), now()) or {}
 
 
 def set_token_cookie(request: Request, response: Response, token: str) -> None:
-    """Hand the browser its aid-session token: HttpOnly, SameSite=Lax, only under /aid."""
+    """Hand the browser its draft token: HttpOnly, SameSite=Lax, only under /aid."""
     response.set_cookie(
         drafts.AID_COOKIE,
         token,

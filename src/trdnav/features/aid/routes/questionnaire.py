@@ -11,7 +11,7 @@ from trdnav.features.aid.answers import crisis_flag, read_step, validate_step
 from trdnav.features.aid.routes.common import answers_of, now, render, set_token_cookie, token_of
 from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, Step
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session
+from trdnav.platform.web.deps import unit_of_work
 from trdnav.platform.web.templating import templates
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
@@ -63,27 +63,25 @@ def aid_start() -> Response:
 
 
 @router.get("/aid/step/{name}", include_in_schema=False)
-def show_step(name: str, request: Request, session: Session = Depends(db_session)) -> Response:
+def show_step(name: str, request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """One step, pre-filled with what was entered before."""
-    return _page(request, _step(name), answers_of(request, session))
+    return _page(request, _step(name), answers_of(request, db))
 
 
 @router.post("/aid/step/{name}", include_in_schema=False)
-async def submit_step(
-    name: str, request: Request, session: Session = Depends(db_session)
-) -> Response:
+async def submit_step(name: str, request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """Save the step's answers (always, even with errors), then go back, on, or show errors."""
     step = _step(name)
     form = await request.form()
     raw = read_step(step.name, form)
     token = token_of(request)
-    if drafts.load(session, token, now()) is None:
+    if drafts.load(db, token, now()) is None:
         token = drafts.new_token()
-        # New sessions are rare next to step saves: a cheap moment to drop expired ones.
-        drafts.purge_expired(session, now())
+        # New drafts are rare next to step saves: a cheap moment to drop expired ones.
+        drafts.purge_expired(db, now())
     assert token is not None
-    drafts.save_step(session, token, step.name, raw, now())
-    answers = drafts.load(session, token, now()) or {}
+    drafts.save_step(db, token, step.name, raw, now())
+    answers = drafts.load(db, token, now()) or {}
     prev, nxt = _neighbours(step.name)
     if form.get("nav") == "back":
         target = f"/aid/step/{prev}" if prev else "/"

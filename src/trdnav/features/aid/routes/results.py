@@ -16,7 +16,7 @@ from trdnav.features.aid.icon_array import DEFS
 from trdnav.features.aid.routes.common import answers_of, now, render, token_of
 from trdnav.features.aid.steps import BY_NAME, STEPS, Raw
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
 
@@ -55,9 +55,9 @@ def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]
 
 
 @router.get("/aid/results", include_in_schema=False)
-def show_results(request: Request, session: Session = Depends(db_session)) -> Response:
+def show_results(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """Full results page (or the fragment for htmx), from the answers saved for this browser."""
-    answers = answers_of(request, session)
+    answers = answers_of(request, db)
     ctx = results_context(request, answers)
     if ctx is None:
         return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
@@ -66,11 +66,11 @@ def show_results(request: Request, session: Session = Depends(db_session)) -> Re
 
 
 @router.post("/aid/results", include_in_schema=False)
-async def reprioritise(request: Request, session: Session = Depends(db_session)) -> Response:
+async def reprioritise(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """Change what matters; re-rank (htmx swaps the comparison in place, no-JS reloads)."""
     form = await request.form()
     token = token_of(request)
-    answers = drafts.load(session, token, now())
+    answers = drafts.load(db, token, now())
     if token is None or answers is None:
         return RedirectResponse("/aid/results", status_code=303)
     values = dict(answers.get("values") or {})
@@ -78,7 +78,7 @@ async def reprioritise(request: Request, session: Session = Depends(db_session))
         posted = form.get(f.name)
         if isinstance(posted, str) and posted in {c[0] for c in f.choices}:
             values[f.name] = posted
-    drafts.save_step(session, token, "values", values, now())
+    drafts.save_step(db, token, "values", values, now())
     answers["values"] = values
     if not request.headers.get("hx-request"):
         return RedirectResponse("/aid/results#ranking", status_code=303)

@@ -10,7 +10,7 @@ from trdnav import __version__
 from trdnav.domain.alerts import CRISIS_RESOURCES
 from trdnav.features.aid import drafts
 from trdnav.features.aid.routes.common import render, token_of
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 
 router = APIRouter()
 
@@ -61,9 +61,9 @@ def forget_form(request: Request) -> Response:
 
 
 @router.post("/aid/forget", include_in_schema=False)
-def forget(request: Request, session: Session = Depends(db_session)) -> Response:
+def forget(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """Delete the answers now and drop the cookie."""
-    drafts.forget(session, token_of(request))
+    drafts.forget(db, token_of(request))
     response = RedirectResponse("/aid/forgotten", status_code=303)
     response.delete_cookie(drafts.AID_COOKIE, path=drafts.COOKIE_PATH)
     return response

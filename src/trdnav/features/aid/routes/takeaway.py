@@ -16,7 +16,7 @@ from trdnav.features.aid.routes.results import results_context
 from trdnav.features.aid.steps import STEPS
 from trdnav.features.aid.visit_sketch import WEEKS
 from trdnav.platform.pdf import render_pdf
-from trdnav.platform.web.deps import db_session, runtime
+from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.platform.web.templating import templates
 
 router = APIRouter()
@@ -36,9 +36,9 @@ def _context(request: Request, answers: dict[str, Any]) -> dict[str, Any] | None
 
 
 @router.get("/aid/takeaway", include_in_schema=False)
-def takeaway(request: Request, session: Session = Depends(db_session)) -> Response:
+def takeaway(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """The printable summary (print it or save it as PDF from the browser)."""
-    answers = answers_of(request, session)
+    answers = answers_of(request, db)
     ctx = _context(request, answers)
     if ctx is None:
         return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
@@ -46,9 +46,9 @@ def takeaway(request: Request, session: Session = Depends(db_session)) -> Respon
 
 
 @router.get("/aid/takeaway.pdf", include_in_schema=False)
-async def takeaway_pdf(request: Request, session: Session = Depends(db_session)) -> Response:
+async def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """The same summary as a PDF, rendered on the server without any remote fetch."""
-    answers = answers_of(request, session)
+    answers = answers_of(request, db)
     ctx = _context(request, answers)
     if ctx is None:
         return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
