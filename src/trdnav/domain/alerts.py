@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.measures import instruments
+from trdnav.domain.measures.instruments import Instrument
+from trdnav.domain.requests import AssessmentRequest, SuicidalThoughts
 from trdnav.domain.results import Alert
 
 CRISIS_RESOURCES: list[str] = [
@@ -27,28 +29,47 @@ _UNASKED = (
 )
 
 
-def suicide_alerts(request: AssessmentRequest) -> list[Alert]:
-    """`suicide_risk` when PHQ-9 item 9 > 0 or thoughts are reported; ask when both are unknown."""
-    item9 = request.phq9_items[8] if request.phq9_items is not None else None
-    thoughts = request.suicidal_thoughts
-    if (item9 is not None and item9 > 0) or thoughts not in (None, "none"):
+SUICIDE_RISK = "suicide_risk"
+SUICIDE_RISK_NOT_ASKED = "suicide_risk_not_asked"
+
+
+def suicide_risk(risk_item: int | None, thoughts: SuicidalThoughts | None) -> Alert | None:
+    """THE suicide-risk rule, used by the engine, the aid's pages and the workspace alike.
+
+    `risk_item` is the score (0..3) of the PHQ-9's risk item (item 9, from the instrument's
+    data), `thoughts` the answer about thoughts of ending one's life; None means not asked.
+    An alert when either is above "none"; urgent with a plan, or with active thoughts and the
+    risk item at its highest; and when both are unknown, an alert that asks (unknown is never
+    "no concern").
+    """
+    if (risk_item is not None and risk_item > 0) or thoughts not in (None, "none"):
         active = thoughts in ("active", "active_with_plan")
-        urgent = thoughts == "active_with_plan" or (item9 == 3 and active)
-        return [
-            Alert(
-                code="suicide_risk",
-                urgency="urgent" if urgent else "prompt",
-                message=_URGENT if urgent else _PROMPT,
-                resources=CRISIS_RESOURCES,
-            )
-        ]
-    if item9 is None and thoughts is None:
-        return [
-            Alert(
-                code="suicide_risk_not_asked",
-                urgency="routine",
-                message=_UNASKED,
-                resources=CRISIS_RESOURCES,
-            )
-        ]
-    return []
+        urgent = thoughts == "active_with_plan" or (risk_item == 3 and active)
+        return Alert(
+            code=SUICIDE_RISK,
+            urgency="urgent" if urgent else "prompt",
+            message=_URGENT if urgent else _PROMPT,
+            resources=CRISIS_RESOURCES,
+        )
+    if risk_item is None and thoughts is None:
+        return Alert(
+            code=SUICIDE_RISK_NOT_ASKED,
+            urgency="routine",
+            message=_UNASKED,
+            resources=CRISIS_RESOURCES,
+        )
+    return None
+
+
+def risk_item_score(instrument: Instrument, items: list[int] | None) -> int | None:
+    """The score of the instrument's risk item (PHQ-9 item 9), or None when not known."""
+    if items is None or instrument.risk_item is None:
+        return None
+    return items[instrument.risk_item - 1]
+
+
+def suicide_alerts(request: AssessmentRequest) -> list[Alert]:
+    """The engine's alerts for one request (the rule above, on its PHQ-9 and answer)."""
+    item = risk_item_score(instruments.get("phq9"), request.phq9_items)
+    alert = suicide_risk(item, request.suicidal_thoughts)
+    return [] if alert is None else [alert]

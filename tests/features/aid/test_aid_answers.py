@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.features.aid.aid_data import COLIN, DANA, RILEY, variant
-from trdnav.features.aid.answers import crisis_flag, to_payload, to_request, validate_step
+from trdnav.domain import alerts
+from trdnav.domain.record import request_data
+from trdnav.domain.requests import AssessmentRequest
+from trdnav.features.aid.answers import crisis_alert, to_record, to_request, validate_step
 from trdnav.features.aid.steps import STEP_NAMES
 
 
@@ -78,7 +83,7 @@ def test_i_dont_know_is_unknown_not_no() -> None:
 
 def test_a_step_with_errors_contributes_nothing() -> None:
     answers = variant(insurance={"coinsurance": "120"})
-    assert "insurance" not in to_payload(answers)
+    assert "insurance" not in request_data(to_record(answers), date(2026, 11, 24))
 
 
 def test_missing_age_or_diagnosis_gives_no_request() -> None:
@@ -92,24 +97,52 @@ def test_colin_has_a_cochlear_implant() -> None:
     assert request is not None and request.medical_history.cochlear_implant is True
 
 
+# Item 9 and the thoughts question, as typed (partial steps included) -> the panel's urgency.
 @pytest.mark.parametrize(
     ("item9", "thoughts", "expected"),
     [
-        ("0", "none", False),
-        ("1", "none", True),
-        ("0", "passive", True),
-        ("0", "", False),
-        ("", "active_with_plan", True),
+        ("0", "none", None),
+        ("1", "none", "prompt"),
+        ("0", "passive", "prompt"),
+        ("0", "", None),
+        ("", "active_with_plan", "urgent"),
+        ("3", "active", "urgent"),
+        ("3", "passive", "prompt"),
+        ("", "", None),  # nothing answered yet: no panel (the engine asks instead)
+        ("9", "nonsense", None),  # tampered values are not read as answers
     ],
 )
-def test_crisis_flag(item9: str, thoughts: str, expected: bool) -> None:
+def test_crisis_alert(item9: str, thoughts: str, expected: str | None) -> None:
     answers = {"feelings": {"phq9_9": item9, "suicidal_thoughts": thoughts}}
-    assert crisis_flag(answers) is expected
+    alert = crisis_alert(answers)
+    assert (alert.urgency if alert else None) == expected
+
+
+@pytest.mark.parametrize("items9", [0, 1, 2, 3])
+@pytest.mark.parametrize("thoughts", [None, "none", "passive", "active", "active_with_plan"])
+def test_the_aid_and_the_engine_apply_the_same_rule(items9: int, thoughts: str | None) -> None:
+    """The panel on the page and the engine's alert never disagree (one rule, in the domain)."""
+    feelings = {f"phq9_{i}": "1" for i in range(1, 10)} | {"phq9_9": str(items9)}
+    if thoughts:
+        feelings["suicidal_thoughts"] = thoughts
+    page = crisis_alert({"feelings": feelings})
+    engine = [
+        a for a in alerts.suicide_alerts(_request(items9, thoughts)) if a.code == "suicide_risk"
+    ]
+    assert page == (engine[0] if engine else None)
+
+
+def _request(item9: int, thoughts: str | None) -> AssessmentRequest:
+    data: dict[str, object] = {"age": 40, "conditions": ["major_depressive_disorder"]}
+    data["phq9_items"] = [1] * 8 + [item9]
+    if thoughts:
+        data["suicidal_thoughts"] = thoughts
+    return AssessmentRequest.model_validate(data)
 
 
 def test_riley_raises_the_flag_even_before_the_step_is_complete() -> None:
-    assert crisis_flag(RILEY)
-    assert crisis_flag({"feelings": {"phq9_9": "2"}})
+    assert crisis_alert(RILEY) is not None
+    assert crisis_alert({"feelings": {"phq9_9": "2"}}) is not None
 
 
 def test_priorities_alone_make_a_valid_values_step() -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.features.aid.aid_data import COLIN, DANA, RILEY
-from trdnav.features.aid.answers import to_payload
+from trdnav.features.aid.answers import to_request
 from trdnav.features.aid.drafts import AID_COOKIE
 from trdnav.features.aid.steps import STEP_NAMES
 from trdnav.platform.runtime import Runtime
@@ -57,7 +57,9 @@ def test_start_page_shows_conflict_funding_and_evidence_version(
 
 def test_results_come_from_the_same_engine_as_the_api(client: TestClient):
     _answer_all(client, DANA)
-    api = client.post("/api/v1/assessments", json=to_payload(DANA)).json()
+    api = client.post(
+        "/api/v1/assessments", content=to_request(DANA).model_dump_json(exclude_none=True)
+    ).json()
     html = client.get("/aid/results").text
     ranked = re.findall(r"<li><strong>([^<]+)</strong> – fits your priorities", html)
     names = {o["id"]: o["name"] for o in api["options"]}

@@ -1,14 +1,27 @@
-"""Validate one questionnaire step's raw answers and map all answers to the contract request."""
+"""Validate one questionnaire step's raw answers; read all of them into a clinical record."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import date
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from trdnav.domain.requests import PREFERENCE_KEYS, AssessmentRequest
-from trdnav.features.aid.steps import BY_NAME, N_, STEPS, TRIAL_ROWS, Field, Raw
+from trdnav.domain import alerts, record
+from trdnav.domain.measures import instruments
+from trdnav.domain.record import Administration, Answer, ClinicalRecord, Trial
+from trdnav.domain.requests import (
+    PREFERENCE_KEYS,
+    AssessmentRequest,
+    Insurance,
+    Logistics,
+    Preferences,
+    PriorTreatments,
+    SuicidalThoughts,
+)
+from trdnav.domain.results import Alert
+from trdnav.features.aid.steps import BY_NAME, N_, STEPS, TRIAL_ROWS, Field, Raw, phq9_fields
 
 _MAX_TEXT = 100
 
@@ -106,81 +119,90 @@ def _money(value: str | None) -> float | None:
         return None
 
 
-def to_payload(answers: Mapping[str, Raw]) -> dict[str, Any]:
-    """The contract request as a plain dict; answers that fail validation are left out (unknown)."""
+def to_record(answers: Mapping[str, Raw]) -> ClinicalRecord:
+    """What the person told the aid, as a (patient-reported) clinical record.
+
+    A step with errors contributes nothing, so bad input never leaks in: its answers stay
+    unknown, and the engine asks a clinician to confirm the ones that matter.
+    """
     get = {name: dict(answers.get(name) or {}) for name in BY_NAME}
-    for step in STEPS:  # a step with errors contributes nothing, so bad input never leaks in
+    for step in STEPS:
         if validate_step(step.name, get[step.name]):
             get[step.name] = {}
     a, d, fe, t, h, v, ins = (get[s.name] for s in STEPS)
-    payload: dict[str, Any] = {
+    reported: dict[str, Any] = {
         "age": _int(a.get("age")),
-        "pregnancy": a.get("pregnancy") or None,
-        "conditions": d.get("conditions") or None,
+        "pregnancy": _opt(a.get("pregnancy")),
         "episode_months": _int(d.get("episode_months")),
     }
+    administrations = []
     if fe:
-        payload["phq9_items"] = [int(fe[f"phq9_{i}"]) for i in range(1, 10)]
-        payload["suicidal_thoughts"] = fe.get("suicidal_thoughts")
+        items = [int(fe[f.name]) for f in phq9_fields()]
+        administrations.append(
+            Administration(instrument="phq9", items=items, total=sum(items), source="reported")
+        )
+        reported["suicidal_thoughts"] = fe.get("suicidal_thoughts")
+    trials = None
     if t:
-        trials = []
-        for i in range(1, TRIAL_ROWS + 1):
-            name = t.get(f"trial_{i}_name")
-            if name:
-                trials.append(
-                    {
-                        "name": name,
-                        "adequate": _yn(t.get(f"trial_{i}_adequate")),
-                        "outcome": _opt(t.get(f"trial_{i}_outcome")),
-                    }
-                )
-        payload["antidepressant_trials"] = trials
-        payload["augmentation_trials"] = _int(t.get("augmentation_trials"))
-        payload["psychotherapy_trial"] = _yn(t.get("psychotherapy_trial"))
-        payload["prior_treatments"] = {
-            k: _opt(t.get(f"prior_{k}")) for k in ("tms", "ketamine", "esketamine", "ect")
-        }
-    if h:
-        history: dict[str, Any] = {}
-        for f in BY_NAME["health"].fields:
-            value = h.get(f.name)
-            history[f.name] = _yn(value) if f.choices[0][0] == "yes" else _opt(value)
-        payload["medical_history"] = history
-    if v:
-        payload["preferences"] = {k: _int(v.get(f"pref_{k}")) for k in PREFERENCE_KEYS}
-        payload["logistics"] = {
-            "can_attend_weekdays": _yn(v.get("can_attend_weekdays")),
-            "has_driver": _yn(v.get("has_driver")),
-            "travel_minutes": _int(v.get("travel_minutes")),
-        }
-    if ins:
-        coinsurance = _money(ins.get("coinsurance"))
-        payload["insurance"] = {
-            "plan": ins.get("plan"),
-            "deductible_remaining": _money(ins.get("deductible_remaining")),
-            "coinsurance": None if coinsurance is None else coinsurance / 100,
-            "out_of_pocket_max_remaining": _money(ins.get("out_of_pocket_max_remaining")),
-        }
-    return _drop_none(payload)
-
-
-def _drop_none(node: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: _drop_none(v) if isinstance(v, dict) else v for k, v in node.items() if v is not None
-    }
+        trials = [
+            Trial(
+                name=name,
+                reported_adequate=_yn(t.get(f"trial_{i}_adequate")),
+                outcome=_opt(t.get(f"trial_{i}_outcome")),
+            )
+            for i in range(1, TRIAL_ROWS + 1)
+            if (name := t.get(f"trial_{i}_name"))
+        ]
+        reported["augmentation_trials"] = _int(t.get("augmentation_trials"))
+        reported["psychotherapy_trial"] = _yn(t.get("psychotherapy_trial"))
+        for k in PriorTreatments.model_fields:
+            reported[f"prior_treatments.{k}"] = _opt(t.get(f"prior_{k}"))
+    for f in BY_NAME["health"].fields if h else ():
+        value = h.get(f.name)
+        yes_no = f.choices[0][0] == "yes"
+        reported[f"medical_history.{f.name}"] = _yn(value) if yes_no else _opt(value)
+    coinsurance = _money(ins.get("coinsurance"))
+    return ClinicalRecord(
+        reported_conditions=d.get("conditions") or [],
+        answers={k: Answer(reported=value) for k, value in reported.items() if value is not None},
+        trials=trials,
+        administrations=administrations,
+        preferences=Preferences(**{k: _int(v.get(f"pref_{k}")) for k in PREFERENCE_KEYS}),
+        logistics=Logistics(
+            can_attend_weekdays=_yn(v.get("can_attend_weekdays")),
+            has_driver=_yn(v.get("has_driver")),
+            travel_minutes=_int(v.get("travel_minutes")),
+        ),
+        insurance=Insurance(
+            plan=ins.get("plan") or None,
+            deductible_remaining=_money(ins.get("deductible_remaining")),
+            coinsurance=None if coinsurance is None else coinsurance / 100,
+            out_of_pocket_max_remaining=_money(ins.get("out_of_pocket_max_remaining")),
+        ),
+    )
 
 
 def to_request(answers: Mapping[str, Raw]) -> AssessmentRequest | None:
     """The contract request, or None while the required answers (age, diagnosis) are missing."""
     try:
-        return AssessmentRequest.model_validate(to_payload(answers))
+        # No date of birth is asked, so the record's age is the age given: `today` is moot.
+        return record.to_request(to_record(answers), date.today())
     except ValidationError:
         return None
 
 
-def crisis_flag(answers: Mapping[str, Raw]) -> bool:
-    """True when PHQ-9 item 9 is above 0 or thoughts of ending one's life were reported."""
+def crisis_alert(answers: Mapping[str, Raw]) -> Alert | None:
+    """The suicide-risk alert for what the person said so far (the one domain rule), if any.
+
+    Works on a partly answered "how you feel" step too: the risk item and the question about
+    thoughts of ending one's life are read as soon as either is answered.
+    """
     fe = answers.get("feelings") or {}
-    item9 = fe.get("phq9_9") or "0"
-    thoughts = fe.get("suicidal_thoughts") or "none"
-    return item9 in ("1", "2", "3") or thoughts in ("passive", "active", "active_with_plan")
+    risk = instruments.get("phq9").risk_item
+    item = _int(str(fe.get(f"phq9_{risk}") or "")) if risk is not None else None
+    thoughts = fe.get("suicidal_thoughts")
+    alert = alerts.suicide_risk(
+        item if item is not None and 0 <= item <= 3 else None,
+        thoughts if thoughts in get_args(SuicidalThoughts) else None,
+    )
+    return alert if alert is not None and alert.code == alerts.SUICIDE_RISK else None

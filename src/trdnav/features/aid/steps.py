@@ -72,7 +72,7 @@ def _yn(name: str, label: str, hint: str = "", group: str = "", required: bool =
     return Field(name, label, "radio", YES_NO_DK, required=required, hint=hint, group=group)
 
 
-def _phq9_fields() -> tuple[Field, ...]:
+def phq9_fields() -> tuple[Field, ...]:
     phq9 = instruments.get("phq9")
     answers = tuple((str(i), a) for i, a in enumerate(phq9.answers))
     return tuple(
@@ -244,7 +244,7 @@ STEPS: tuple[Step, ...] = (
             "problems?"
         ),
         (
-            *_phq9_fields(),
+            *phq9_fields(),
             Field(
                 "suicidal_thoughts",
                 N_("In the last month, have you had thoughts of ending your life?"),

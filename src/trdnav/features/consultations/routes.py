@@ -17,7 +17,9 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, Request, Respon
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from trdnav.domain.alerts import SUICIDE_RISK, suicide_alerts
 from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.results import Alert
 from trdnav.features.aid.drafts import AID_COOKIE, current_answers
 from trdnav.features.consultations import service as consultations
 from trdnav.features.consultations.service import (
@@ -28,7 +30,6 @@ from trdnav.features.consultations.service import (
 )
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.idempotency import HEADER
-from trdnav.platform.runtime import Runtime
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import runtime
 from trdnav.platform.web.problems import invalid, problem
@@ -144,11 +145,10 @@ def _answers(request: Request) -> AssessmentRequest | None:
         return current_answers(db, request.cookies.get(AID_COOKIE), datetime.now(UTC))
 
 
-def _crisis(rt: Runtime, answers: AssessmentRequest | None) -> bool:
-    # The same engine as everywhere decides whether the crisis panel leads the page.
-    return answers is not None and any(
-        a.code == "suicide_risk" for a in rt.engine.assess(answers).alerts
-    )
+def _crisis(answers: AssessmentRequest | None) -> Alert | None:
+    """The suicide-risk alert (the one domain rule) that leads the page, if any."""
+    found = [a for a in suicide_alerts(answers) if a.code == SUICIDE_RISK] if answers else []
+    return found[0] if found else None
 
 
 def _render(
@@ -162,7 +162,7 @@ def _render(
     retry_minutes: int | None = None,
 ) -> HTMLResponse:
     rt = runtime(request)
-    crisis = _crisis(rt, answers)
+    crisis = _crisis(answers)
     by_field: dict[str, str] = {}
     for err in errors:
         by_field.setdefault(err["field"], err["message"])
@@ -284,7 +284,7 @@ async def consultation_sent(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         "consultations/sent.html",
-        {"clinic": rt.clinic, "clinic_name": rt.clinic.name, "crisis": _crisis(rt, answers)},
+        {"clinic": rt.clinic, "clinic_name": rt.clinic.name, "crisis": _crisis(answers)},
     )
 
 

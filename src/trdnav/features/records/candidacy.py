@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trdnav.domain.assessment import Engine
+from trdnav.domain.codes import icd10
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import OPTION_IDS, AssessmentResult, Candidacy
-from trdnav.features.records import icd10
 from trdnav.features.records.service import RecordError, trial_adequate
 from trdnav.platform import audit
 from trdnav.platform.access import Actor

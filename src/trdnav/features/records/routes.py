@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trdnav.domain.codes import icd10
 from trdnav.domain.measures import instruments
 from trdnav.features.accounts.guard import (
     Require,
@@ -21,7 +22,7 @@ from trdnav.features.accounts.guard import (
     render,
     utcnow,
 )
-from trdnav.features.records import answers, candidacy, icd10
+from trdnav.features.records import answers, candidacy
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trdnav.features.records import icd10
+from trdnav.domain.codes import icd10
 from trdnav.features.records.answers import SCREENING_KEYS, parse_confirmed
 from trdnav.platform import audit
 from trdnav.platform.access import Actor

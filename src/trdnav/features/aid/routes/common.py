@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from trdnav.features.aid import drafts
-from trdnav.features.aid.answers import crisis_flag
+from trdnav.features.aid.answers import crisis_alert
 from trdnav.features.aid.steps import Raw
 from trdnav.platform.web.deps import runtime
 from trdnav.platform.web.templating import templates
@@ -56,7 +56,7 @@ def render(
     ctx: dict[str, Any] = {
         "clinic": runtime(request).clinic,
         "clinic_name": runtime(request).clinic.name,
-        "crisis": crisis_flag(answers or {}),
+        "crisis": crisis_alert(answers or {}),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)

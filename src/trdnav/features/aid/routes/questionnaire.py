@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from trdnav.features.aid import drafts
-from trdnav.features.aid.answers import crisis_flag, read_step, validate_step
+from trdnav.features.aid.answers import crisis_alert, read_step, validate_step
 from trdnav.features.aid.routes.common import answers_of, now, render, set_token_cookie, token_of
 from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, Step
 from trdnav.platform.web.csrf import require_csrf
@@ -107,7 +107,7 @@ async def check_field(name: str, request: Request) -> Response:
     errors = validate_step(step.name, raw)
     # An unanswered field is not an error while the person is still filling the page in.
     message = errors.get(field_name) if raw.get(field_name) else None
-    crisis = step.name == "feelings" and crisis_flag({"feelings": raw})
+    crisis = crisis_alert({"feelings": raw}) if step.name == "feelings" else None
     html = templates.get_template("aid/_field_check.html").render(
         request=request, field_name=field_name, message=message, crisis=crisis, step=step
     )

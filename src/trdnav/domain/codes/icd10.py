@@ -1,4 +1,4 @@
-"""The ICD-10-CM codes the workspace accepts (a reviewed data file, not code)."""
+"""The ICD-10-CM codes the product accepts (a reviewed data file, not code)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from trdnav.domain.requests import CONDITIONS, Condition
 
 DATA = Path(__file__).parent / "data" / "icd10cm.toml"
 
@@ -16,13 +18,19 @@ class Code:
 
     code: str
     description: str
-    condition: str | None
+    condition: Condition | None
 
 
 @cache
 def _load() -> tuple[dict[str, Code], dict[str, str]]:
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
-    codes = {k: Code(k, v["description"], v.get("condition")) for k, v in data["codes"].items()}
+    known = set(CONDITIONS)
+    codes = {}
+    for key, entry in data["codes"].items():
+        condition = entry.get("condition")
+        if condition is not None and condition not in known:
+            raise ValueError(f"icd10cm.toml: codes.{key}.condition: unknown {condition!r}")
+        codes[key] = Code(key, entry["description"], condition)
     return codes, dict(data["reported"])
 
 
