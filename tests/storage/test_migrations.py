@@ -67,3 +67,47 @@ def test_sqlite_runs_in_wal_with_full_sync(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_baselines_become_administrations(database_url: str) -> None:
+    """r002 moves each stored baseline PHQ-9 into ws_administrations; nothing is lost."""
+    from alembic import command
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "r001")
+            conn.execute(
+                text(
+                    "INSERT INTO clinics (id, slug, name, time_zone, created_at)"
+                    " VALUES (1, 'c', 'C', 'UTC', '2026-01-01 00:00:00')"
+                )
+            )
+            for pid, items, total, source in [
+                ("p1", "[3,3,3,3,3,3,3,3,3]", 27, "clinician"),
+                ("p2", None, 12, None),
+                ("p3", None, None, None),
+            ]:
+                conn.execute(
+                    text(
+                        "INSERT INTO ws_patients (id, clinic_id, name, baseline_phq9_items,"
+                        " baseline_phq9_total, baseline_phq9_source, age_reported, created_at,"
+                        " updated_at) VALUES (:id, 1, 'X', :items, :total, :source, 40,"
+                        " '2026-01-01 00:00:00', '2026-02-01 00:00:00')"
+                    ),
+                    {"id": pid, "items": items, "total": total, "source": source},
+                )
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT patient_id, instrument, total, source FROM ws_administrations"
+                    " ORDER BY patient_id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("p1", "phq9", 27, "clinician"),
+            ("p2", "phq9", 12, "reported"),
+        ]
+    finally:
+        engine.dispose()

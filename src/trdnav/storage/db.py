@@ -65,8 +65,28 @@ def alembic_config(connection: Any | None = None) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema (every branch head); safe to run concurrently."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
-        command.upgrade(alembic_config(conn), "heads")
+    """Bring the database to the newest schema; safe to run concurrently (one migrator at a time).
+
+    SQLite alters a table by rebuilding it (Alembic's batch mode); with foreign keys enforced,
+    dropping the old copy of a table that others reference would fail. So on SQLite they are off
+    while migrating (a PRAGMA that only works outside a transaction) and checked afterwards.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw: Any = conn.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK}
+                    )
+                command.upgrade(alembic_config(conn), "heads")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tests.cast import Member, make_request, now
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import (
+    Administration,
     ConsultationRequest,
     Diagnosis,
     MedicationTrial,
@@ -83,7 +84,10 @@ def test_convert_creates_patient_without_retyping(
             "ana@example.org",
             "+19075550100",
         )
-        assert patient.baseline_phq9_total == 15 and patient.age_reported == 42
+        phq9 = s.scalars(select(Administration).where(Administration.patient_id == patient.id))
+        assert [(a.instrument, a.total, a.source) for a in phq9] == [("phq9", 15, "reported")]
+        age = s.scalars(select(ScreeningAnswer).where(ScreeningAnswer.key == "age")).one()
+        assert age.reported == 42
         codes = s.scalars(select(Diagnosis.code).where(Diagnosis.patient_id == patient.id)).all()
         assert codes == ["F32.A"]
         drugs = s.scalars(select(MedicationTrial.drug)).all()

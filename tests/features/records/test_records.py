@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.cast import Member, make_request
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import (
+    Administration,
     AuditEvent,
     CandidacyDecision,
     MedicationTrial,
@@ -38,7 +39,7 @@ def test_record_page_shows_reported_beside_confirmed(
         "F32.A",
         "Depression, unspecified",
         "sertraline",
-        "Total <strong>15</strong>",
+        "Latest total <strong>15</strong> (patient-reported",
         "Engine candidacy and the prescriber",
     ):
         assert text in page.text
@@ -137,14 +138,26 @@ def test_confirmed_answers_drive_the_rerun(
     assert "heart signals (pacemaker, ICD, wearable defibrillator)" in after
 
 
-def test_baseline_phq9(cast: dict[str, Member], patient_url: str, runtime: Runtime) -> None:
+def test_a_clinician_phq9_is_an_administration(
+    cast: dict[str, Member], patient_url: str, runtime: Runtime
+) -> None:
     nina = cast["nina"]
     partial = nina.post(f"{patient_url}/phq9", {"item1": "2"})
-    assert partial.status_code == 422 and "all nine items" in partial.text
+    assert partial.status_code == 422 and "all 9 items" in partial.text
     items = {f"item{i}": "3" for i in range(1, 10)}
     assert nina.post(f"{patient_url}/phq9", items).status_code == 303
     patient = _patient(runtime)
-    assert patient.baseline_phq9_total == 27 and patient.baseline_phq9_source == "clinician"
+    with runtime.db() as db:
+        rows = db.scalars(
+            select(Administration)
+            .where(Administration.patient_id == patient.id)
+            .order_by(Administration.id)
+        ).all()
+    # The patient-reported score from the request stays; the clinician's is the newest.
+    assert [(r.source, r.total) for r in rows] == [("reported", 15), ("clinician", 27)]
+    assert rows[-1].entered_by == nina.user_id and rows[-1].administered_at is not None
+    page = nina.get(patient_url).text
+    assert "Latest total <strong>27</strong> (clinician-administered" in page
 
 
 def test_override_needs_a_reason_and_is_audited(

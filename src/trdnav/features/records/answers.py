@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from trdnav.domain.record import ANSWER_KEYS
 from trdnav.domain.requests import (
     History,
     Hypertension,
-    MedicalHistory,
     Pregnancy,
     PriorResult,
-    PriorTreatments,
     SuicidalThoughts,
 )
 
-# The screening answers a clinician confirms, as dotted paths of the assessment request.
-SCREENING_KEYS: tuple[str, ...] = (
-    "age",
-    "pregnancy",
-    "suicidal_thoughts",
-    "episode_months",
-    "augmentation_trials",
-    "psychotherapy_trial",
-    *(f"prior_treatments.{k}" for k in PriorTreatments.model_fields),
-    *(f"medical_history.{k}" for k in MedicalHistory.model_fields),
-)
+# The screening answers a clinician confirms are the record's answer keys.
+SCREENING_KEYS = ANSWER_KEYS
 
 BOOL = ("yes", "no")
 # Allowed values per key; an int range where the answer is a number.

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from trdnav.domain.codes import icd10
 from trdnav.domain.measures import instruments
+from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import (
     Require,
     Scoped,
@@ -45,8 +46,9 @@ def patients_page(
 ) -> Response:
     """The clinic's patient records."""
     rows = patients.list_patients(db, actor, utcnow())
+    latest = patients.latest_phq9(db, rows)
     db.commit()
-    return render(request, "records/patients.html", {"rows": rows, "query": ""})
+    return render(request, "records/patients.html", {"rows": rows, "query": "", "latest": latest})
 
 
 @router.post("/workspace/patients")
@@ -59,8 +61,10 @@ def patients_search(
     """Search records by name, email or phone (POST: terms stay out of URLs and logs)."""
     query = str(form.get("q") or "").strip()
     rows = patients.list_patients(db, actor, utcnow(), query or None)
+    latest = patients.latest_phq9(db, rows)
     db.commit()
-    return render(request, "records/patients.html", {"rows": rows, "query": query})
+    context = {"rows": rows, "query": query, "latest": latest}
+    return render(request, "records/patients.html", context)
 
 
 def _record(
@@ -85,8 +89,8 @@ def _record(
         "adequate": patients.trial_adequate,
         "icd_codes": icd10.codes(),
         "candidacies": candidacy.CANDIDACIES,
-        "outcomes": patients.OUTCOMES,
-        "adherence": patients.ADHERENCE,
+        "outcomes": OUTCOMES,
+        "adherence": ADHERENCE,
         "phq9": instruments.get("phq9"),
     }
     return render(request, "records/patient.html", context, status=status)
@@ -233,7 +237,7 @@ def baseline_phq9(
         request,
         db,
         scoped,
-        lambda a, p: patients.set_baseline_phq9(db, a, p, items, utcnow()),
+        lambda a, p: patients.record_phq9(db, a, p, items, utcnow()),
         "phq9",
     )
 

@@ -1,5 +1,5 @@
 """Patient records: creation from a consultation request, demographics, diagnoses, trials,
-screening answers (patient-reported beside clinician-confirmed) and the baseline PHQ-9.
+screening answers (patient-reported beside clinician-confirmed) and PHQ-9 administrations.
 
 Every function takes the acting staff member and writes an audit entry in the same
 transaction; audit entries carry the patient id only, never names or answers.
@@ -16,20 +16,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trdnav.domain.codes import icd10
-from trdnav.features.records.answers import SCREENING_KEYS, parse_confirmed
+from trdnav.domain.measures import instruments
+from trdnav.domain.record import (
+    ADHERENCE,
+    ANSWER_KEYS,
+    OUTCOMES,
+    ClinicalRecord,
+    Trial,
+    record_from_request,
+)
+from trdnav.domain.record import Administration as Administration_
+from trdnav.domain.requests import AssessmentRequest
+from trdnav.features.records.answers import parse_confirmed
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
+from trdnav.storage import records
 from trdnav.storage.models import (
+    Administration,
     ConsultationRequest,
     Diagnosis,
     MedicationTrial,
     Patient,
     ScreeningAnswer,
 )
-
-ADHERENCE = ("good", "fair", "poor")
-OUTCOMES = ("no_response", "partial_response", "intolerable", "response")
-ADEQUATE_WEEKS = 6  # GLOSSARY "trial": adequate = therapeutic dose for at least 6 weeks
 
 
 class RecordError(ValueError):
@@ -40,20 +49,15 @@ class RecordError(ValueError):
         self.field, self.message = field, message
 
 
-def _get(answers: dict[str, Any], key: str) -> Any:
-    value: Any = answers
-    for part in key.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def create_from_request(
     db: Session, actor: Actor, req: ConsultationRequest, now: datetime
 ) -> Patient:
     """A patient record built from a consultation request, without retyping anything."""
-    answers: dict[str, Any] = dict(req.assessment or {})
+    reported = (
+        record_from_request(AssessmentRequest.model_validate(req.assessment), req.received_at)
+        if req.assessment
+        else ClinicalRecord()
+    )
     patient = Patient(
         id=str(uuid.uuid4()),
         clinic_id=req.clinic_id,
@@ -61,55 +65,12 @@ def create_from_request(
         name=req.name,
         email=req.email,
         phone=req.phone,
-        age_reported=answers.get("age"),
-        reported_conditions=list(answers.get("conditions") or []),
-        baseline_phq9_items=answers.get("phq9_items"),
-        baseline_phq9_total=_phq9_total(answers.get("phq9_items"), answers.get("phq9_total")),
-        baseline_phq9_source="reported"
-        if answers.get("phq9_items") or "phq9_total" in answers
-        else None,
-        preferences=answers.get("preferences"),
-        insurance=answers.get("insurance"),
-        logistics=answers.get("logistics"),
         created_at=now,
         updated_at=now,
     )
     db.add(patient)
     db.flush()
-    for key in SCREENING_KEYS:
-        db.add(
-            ScreeningAnswer(
-                patient_id=patient.id,
-                clinic_id=patient.clinic_id,
-                key=key,
-                reported=_get(answers, key),
-                confirmed=None,
-            )
-        )
-    for condition in patient.reported_conditions or []:
-        code = icd10.for_reported_condition(condition)
-        if code is not None:
-            db.add(
-                Diagnosis(
-                    patient_id=patient.id,
-                    clinic_id=patient.clinic_id,
-                    code=code.code,
-                    source="reported",
-                    created_at=now,
-                )
-            )
-    for trial in answers.get("antidepressant_trials") or []:
-        db.add(
-            MedicationTrial(
-                patient_id=patient.id,
-                clinic_id=patient.clinic_id,
-                drug=str(trial.get("name", ""))[:100],
-                reported_adequate=trial.get("adequate"),
-                outcome=trial.get("outcome"),
-                source="reported",
-                created_at=now,
-            )
-        )
+    records.add_reported_record(db, patient, reported, now)
     db.flush()
     audit.record(
         db,
@@ -122,10 +83,6 @@ def create_from_request(
     return patient
 
 
-def _phq9_total(items: list[int] | None, total: int | None) -> int | None:
-    return sum(items) if items else total
-
-
 @dataclass(frozen=True)
 class PatientRecord:
     """Everything the record page shows."""
@@ -134,6 +91,12 @@ class PatientRecord:
     diagnoses: list[tuple[Diagnosis, icd10.Code | None]]
     trials: list[MedicationTrial]
     answers: list[ScreeningAnswer]
+    phq9: Administration | None  # the latest PHQ-9
+
+    @property
+    def reported_age(self) -> Any:
+        """The age the person gave before any date of birth was recorded, if any."""
+        return next((a.reported for a in self.answers if a.key == "age"), None)
 
 
 def read_record(db: Session, actor: Actor, patient: Patient, now: datetime) -> PatientRecord:
@@ -142,18 +105,19 @@ def read_record(db: Session, actor: Actor, patient: Patient, now: datetime) -> P
     diagnoses = db.scalars(
         select(Diagnosis).where(Diagnosis.patient_id == patient.id).order_by(Diagnosis.id)
     )
-    trials = db.scalars(
-        select(MedicationTrial)
-        .where(MedicationTrial.patient_id == patient.id)
-        .order_by(MedicationTrial.id)
-    )
+    trials = records.trial_rows(db, patient)
+    phq9 = records.administration_rows(db, patient, "phq9")
     answers = {
         a.key: a
         for a in db.scalars(select(ScreeningAnswer).where(ScreeningAnswer.patient_id == patient.id))
     }
-    ordered = [answers[k] for k in SCREENING_KEYS if k in answers]
+    ordered = [answers[k] for k in ANSWER_KEYS if k in answers]
     return PatientRecord(
-        patient, [(d, icd10.lookup(d.code)) for d in diagnoses], list(trials), ordered
+        patient,
+        [(d, icd10.lookup(d.code)) for d in diagnoses],
+        trials,
+        ordered,
+        phq9[-1] if phq9 else None,
     )
 
 
@@ -176,6 +140,11 @@ def list_patients(
         detail={"count": len(rows), "searched": bool(query)},
     )
     return rows
+
+
+def latest_phq9(db: Session, patients: list[Patient]) -> dict[str, int]:
+    """The latest PHQ-9 total of each listed patient that has one."""
+    return records.latest_totals(db, [p.id for p in patients], "phq9")
 
 
 def update_demographics(
@@ -310,20 +279,15 @@ def add_trial(
 
 
 def trial_adequate(trial: MedicationTrial) -> bool | None:
-    """Adequate = therapeutic dose for at least 6 weeks, taken (GLOSSARY "trial"; ATHF).
-
-    A trial only reported by the patient keeps the patient's own answer until a clinician
-    records dose and duration; unknown stays unknown.
-    """
-    if trial.therapeutic_dose is None and trial.weeks is None:
-        return trial.reported_adequate
-    if trial.therapeutic_dose is False or trial.adherence == "poor":
-        return False
-    if trial.weeks is not None and trial.weeks < ADEQUATE_WEEKS:
-        return False
-    if trial.therapeutic_dose is None or trial.weeks is None:
-        return None
-    return True
+    """Whether a stored trial was adequate (the domain's rule, on this row)."""
+    return Trial(
+        name=trial.drug,
+        reported_adequate=trial.reported_adequate,
+        therapeutic_dose=trial.therapeutic_dose,
+        weeks=trial.weeks,
+        adherence=trial.adherence,
+        outcome=trial.outcome,
+    ).adequate
 
 
 def confirm_answers(
@@ -356,12 +320,18 @@ def confirm_answers(
     return changed
 
 
-def set_baseline_phq9(
+def record_phq9(
     db: Session, actor: Actor, patient: Patient, items: list[int], now: datetime
 ) -> None:
-    """Record the clinician-administered baseline PHQ-9 (nine items, each 0..3)."""
-    if len(items) != 9 or any(not 0 <= i <= 3 for i in items):
-        raise RecordError("phq9", "needs all nine items, each 0 to 3")
-    patient.baseline_phq9_items, patient.baseline_phq9_total = items, sum(items)
-    patient.baseline_phq9_source, patient.updated_at = "clinician", now
-    audit.record(db, now, "patient.baseline_phq9", actor.who, patient_id=patient.id)
+    """Record a clinician-administered PHQ-9 (nine items, each 0..3) as an administration."""
+    phq9 = instruments.get("phq9")
+    try:
+        total = phq9.total(items)
+    except ValueError as exc:
+        raise RecordError("phq9", f"needs all {len(phq9.items)} items, each 0 to 3") from exc
+    given = Administration_(
+        instrument="phq9", items=items, total=total, administered_at=now, source="clinician"
+    )
+    records.add_administration(db, patient, given, now, entered_by=actor.user_id)
+    patient.updated_at = now
+    audit.record(db, now, "patient.record_phq9", actor.who, patient_id=patient.id)

@@ -14,6 +14,7 @@ from trdnav.storage.models.base import Base
 from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
 from trdnav.storage.models.public import Clinic, ConsultationRequest, IdempotencyKey, RateLimitHit
 from trdnav.storage.models.records import (
+    Administration,
     CandidacyDecision,
     Diagnosis,
     MedicationTrial,
@@ -22,6 +23,7 @@ from trdnav.storage.models.records import (
 )
 
 __all__ = [
+    "Administration",
     "AidDraft",
     "AuditEvent",
     "AuditHead",

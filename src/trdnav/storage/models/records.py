@@ -36,15 +36,11 @@ class Patient(Base):
     )
     name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
-    age_reported: Mapped[int | None] = mapped_column(Integer)
     sex_at_birth: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(32))
     address: Mapped[str | None] = mapped_column(Text)
     reported_conditions: Mapped[list[str] | None] = mapped_column(JSON)
-    baseline_phq9_items: Mapped[list[int] | None] = mapped_column(JSON)
-    baseline_phq9_total: Mapped[int | None] = mapped_column(Integer)
-    baseline_phq9_source: Mapped[str | None] = mapped_column(String(16))  # reported | clinician
     preferences: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     insurance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     logistics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -81,6 +77,22 @@ class MedicationTrial(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     reported_adequate: Mapped[bool | None] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(String(16))  # reported | clinician
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Administration(Base):
+    """One completed instrument (PHQ-9, GAD-7): item scores where known, total, when, by whom."""
+
+    __tablename__ = "ws_administrations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(16))
+    items: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    total: Mapped[int] = mapped_column(Integer)
+    administered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    source: Mapped[str] = mapped_column(String(16))  # reported | clinician | patient
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
