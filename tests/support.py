@@ -6,6 +6,10 @@ import socket
 import subprocess
 import time
 import urllib.request
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 
 def free_port() -> int:
@@ -28,3 +32,20 @@ def wait_until_up(base_url: str, proc: subprocess.Popen[bytes], timeout: float =
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("trdnav serve did not start in time")
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route of the app, flattened (FastAPI includes routers lazily, wrapping them)."""
+
+    def walk(routes: list[Any]) -> list[APIRoute]:
+        found: list[APIRoute] = []
+        for route in routes:
+            if isinstance(route, APIRoute):
+                found.append(route)
+            elif hasattr(route, "original_router"):
+                found += walk(route.original_router.routes)
+            elif hasattr(route, "routes") and not hasattr(route, "app"):
+                found += walk(route.routes)
+        return found
+
+    return walk(app.routes)

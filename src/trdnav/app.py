@@ -17,7 +17,7 @@ from trdnav.features.assessments.routes import with_request_schemas
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.runtime import Runtime, build_runtime
 from trdnav.platform.settings import Settings, get_settings
-from trdnav.platform.web import access_log
+from trdnav.platform.web import access_log, ops
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
 from trdnav.platform.web.security import SecurityHeadersMiddleware
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_exception_handler(InvalidRequest, on_invalid_request)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(ops.router)
     for router in routers():
         app.include_router(router)
     with_request_schemas(app)

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from tests.cast import CAST, OUTSIDER, Member, make_request, now
+from tests.support import api_routes
 from trdnav.features.accounts.guard import Require, Scoped
 from trdnav.platform.access import PERMISSIONS
 from trdnav.platform.runtime import Runtime
@@ -54,22 +55,9 @@ def _rule(route: APIRoute) -> tuple[str, bool] | None:
     return walk(route.dependant)
 
 
-def _api_routes(routes: list[Any]) -> list[APIRoute]:
-    # FastAPI includes routers lazily (an included router wraps the original, un-prefixed here).
-    found: list[APIRoute] = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):
-            found += _api_routes(route.original_router.routes)
-        elif hasattr(route, "routes") and not hasattr(route, "app"):
-            found += _api_routes(route.routes)
-    return found
-
-
 def workspace_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
     out = []
-    for route in _api_routes(app.routes):
+    for route in api_routes(app):
         if route.path.startswith("/workspace"):
             for method in sorted(route.methods - {"HEAD"}):
                 out.append((method, route.path, route))

@@ -12,6 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import pyotp
 import segno
@@ -20,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from trdnav.features.accounts.passwords import verify_password
 from trdnav.platform import audit
+from trdnav.platform.access import Actor
 from trdnav.platform.audit import Who
 from trdnav.platform.settings import Settings
-from trdnav.storage.models import Login, Membership, RateLimitHit, RecoveryCode, User
+from trdnav.storage.models import Clinic, Login, Membership, RateLimitHit, RecoveryCode, User
 
 ISSUER = "TRD Navigator"
 RECOVERY_CODES = 10
@@ -108,6 +110,7 @@ class SignIn:
     token: str | None = None
     error: str | None = None
     locked: bool = False
+    enrolled: bool = False  # two-factor is set up (else the next step is enrollment)
 
 
 GENERIC_FAILURE = "That email and password do not match an active account."
@@ -131,7 +134,7 @@ def sign_in_password(
     clear_account_failures(db, email)
     token = open_login(db, settings, user, now, mfa_done=False)
     audit.record(db, now, "auth.password_ok", Who(user.id, user.email, ip=ip))
-    return SignIn(token=token)
+    return SignIn(token=token, enrolled=user.totp_enabled)
 
 
 def _memberships(db: Session, user_id: int) -> list[Membership]:
@@ -294,3 +297,69 @@ def remaining_recovery_codes(db: Session, user_id: int) -> int:
         RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None)
     )
     return db.scalar(stmt) or 0
+
+
+# --- the signed-in member ----------------------------------------------------------------
+
+
+def login_user(db: Session, login: Login) -> User | None:
+    """The account a login belongs to."""
+    return db.get(User, login.user_id)
+
+
+def actor_for(db: Session, login: Login, ip: str | None) -> tuple[Actor, str] | None:
+    """The acting member of a full login, with their clinic's time zone; None if no longer one."""
+    user = db.get(User, login.user_id)
+    row = db.execute(
+        select(Membership, Clinic)
+        .join(Clinic, Clinic.id == Membership.clinic_id)
+        .where(Membership.user_id == login.user_id, Membership.clinic_id == login.clinic_id)
+    ).first()
+    if user is None or row is None:
+        return None
+    membership, clinic = row
+    actor = Actor(user.id, user.email, user.display_name, membership.role, clinic.id, login.id, ip)
+    return actor, clinic.time_zone
+
+
+class ClinicChoice(NamedTuple):
+    slug: str
+    name: str
+    id: int
+
+
+def member_clinics(db: Session, user_id: int) -> list[ClinicChoice]:
+    """Every clinic the user belongs to, by name."""
+    rows = db.execute(
+        select(Clinic.slug, Clinic.name, Clinic.id)
+        .join(Membership, Membership.clinic_id == Clinic.id)
+        .where(Membership.user_id == user_id)
+        .order_by(Clinic.name)
+    ).all()
+    return [ClinicChoice(slug, name, cid) for slug, name, cid in rows]
+
+
+def sign_out(db: Session, login: Login, ip: str | None, now: datetime) -> None:
+    """End a login (audited)."""
+    user = db.get(User, login.user_id)
+    revoke_login(db, login, now)
+    audit.record(db, now, "auth.logout", Who(login.user_id, user.email if user else None, ip=ip))
+
+
+def switch_clinic(
+    db: Session, settings: Settings, actor: Actor, slug: str, now: datetime
+) -> str | None:
+    """A new login acting in another clinic the member belongs to; None when they do not."""
+    clinic = db.scalar(select(Clinic).where(Clinic.slug == slug))
+    member = clinic and db.scalar(
+        select(Membership).where(
+            Membership.user_id == actor.user_id, Membership.clinic_id == clinic.id
+        )
+    )
+    login, user = db.get(Login, actor.login_id), db.get(User, actor.user_id)
+    if clinic is None or not member or login is None or user is None:
+        return None
+    revoke_login(db, login, now)
+    token = open_login(db, settings, user, now, mfa_done=True, clinic_id=clinic.id)
+    audit.record(db, now, "auth.switch_clinic", actor.who, detail={"to_clinic_id": clinic.id})
+    return token

@@ -104,13 +104,16 @@ def _promote(
 def change_password(
     db: Session,
     settings: Settings,
-    user: User,
+    user_id: int,
     current: str,
     new: str,
     who: Who,
     now: datetime,
 ) -> Step:
     """Change the password; every login of the user ends and this browser gets a new one."""
+    user = db.get(User, user_id)
+    if user is None:
+        return Step(error="current_password: this account no longer exists")
     if not verify_password(user.password_hash, current):
         audit.record(db, now, "auth.password_change", who, outcome="denied")
         return Step(error="current_password: does not match your password")

@@ -17,15 +17,13 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
-from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
 
 from trdnav.features.accounts import auth
 from trdnav.platform.access import Actor, Forbidden, NotFound, authorize, load_for_user
 from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.platform.web.templating import templates
-from trdnav.storage.models import Clinic, Login, Membership, User
+from trdnav.storage.models import Login
 
 COOKIE = "trdnav_ws"
 LOGIN = "/workspace/login"
@@ -112,26 +110,11 @@ def signed_in_actor(request: Request, db: Session) -> Actor:
         raise redirect_exc(LOGIN + back)
     if not row.mfa_done:
         raise redirect_exc(f"{LOGIN}/second-factor")
-    user = db.get(User, row.user_id)
-    membership = db.scalar(
-        select(Membership).where(
-            Membership.user_id == row.user_id, Membership.clinic_id == row.clinic_id
-        )
-    )
-    if user is None or membership is None:
+    found = auth.actor_for(db, row, client_ip(request))
+    if found is None:
         raise redirect_exc(LOGIN)
-    actor = Actor(
-        user.id,
-        user.email,
-        user.display_name,
-        membership.role,
-        membership.clinic_id,
-        row.id,
-        client_ip(request),
-    )
-    request.state.actor = actor
-    clinic = db.get(Clinic, membership.clinic_id)
-    request.state.clinic_tz = clinic.time_zone if clinic else "UTC"
+    actor, tz = found
+    request.state.actor, request.state.clinic_tz = actor, tz
     return actor
 
 
@@ -150,25 +133,6 @@ class Scoped:
             raise HTTPException(status_code=404) from exc
         _authorize(actor, self.permission)
         return actor, record
-
-
-async def form_data(request: Request) -> FormData:
-    """The posted form (already parsed and cached by the CSRF check)."""
-    return await request.form()
-
-
-def form_dict(form: FormData) -> dict[str, Any]:
-    """Single-valued fields as str; repeated fields as lists; empty strings dropped."""
-    out: dict[str, Any] = {}
-    for key in form:
-        if key == "csrf_token":
-            continue
-        values = [v for v in form.getlist(key) if isinstance(v, str)]
-        if len(values) > 1:
-            out[key] = [v for v in values if v != ""]
-        elif values and values[0].strip() != "":
-            out[key] = values[0].strip()
-    return out
 
 
 def local_time(value: datetime | None, tz: str = "UTC") -> str:

@@ -1,11 +1,10 @@
-"""JSON API v1: assessments (stateless) and health."""
+"""POST /api/v1/assessments (contract assessment-v1): stateless, stores nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import HTMLResponse
 
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import AssessmentResult
@@ -18,26 +17,6 @@ _PROBLEM = {
     "description": "Invalid input: a problem document naming each field",
     "content": {"application/problem+json": {}},
 }
-
-
-_DOCS = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>TRD Navigator API</title>
-<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
-<script src="/static/swagger/swagger-ui-bundle.js"></script>
-<script src="/static/docs-init.js"></script></body></html>"""
-
-
-@router.get("/docs", include_in_schema=False)
-async def docs() -> HTMLResponse:
-    """Interactive API documentation, every asset served by this app."""
-    return HTMLResponse(_DOCS)
-
-
-@router.get("/healthz", tags=["operations"])
-async def healthz() -> dict[str, str]:
-    """Liveness: the process is up and serving."""
-    return {"status": "ok"}
 
 
 @router.post(

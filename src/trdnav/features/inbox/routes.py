@@ -9,18 +9,11 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from trdnav.features.accounts.guard import (
-    Require,
-    Scoped,
-    WorkspaceRoute,
-    form_data,
-    render,
-    utcnow,
-)
+from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.inbox import service as inbox
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import runtime, unit_of_work
+from trdnav.platform.web.deps import form_data, runtime, unit_of_work
 from trdnav.storage.models import ConsultationRequest
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])

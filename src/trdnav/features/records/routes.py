@@ -14,20 +14,12 @@ from starlette.datastructures import FormData
 from trdnav.domain.codes import icd10
 from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
-from trdnav.features.accounts.guard import (
-    Require,
-    Scoped,
-    WorkspaceRoute,
-    form_data,
-    form_dict,
-    render,
-    utcnow,
-)
+from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.records import answers, candidacy
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import runtime, unit_of_work
+from trdnav.platform.web.deps import form_data, form_dict, runtime, unit_of_work
 from trdnav.storage.models import Diagnosis, Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])

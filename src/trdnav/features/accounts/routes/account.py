@@ -6,7 +6,6 @@ import logging
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -15,7 +14,6 @@ from trdnav.features.accounts.guard import (
     Require,
     WorkspaceRoute,
     client_ip,
-    form_data,
     render,
     set_login_cookie,
     utcnow,
@@ -24,8 +22,7 @@ from trdnav.platform.access import Actor
 from trdnav.platform.mail import MailError, send_mail
 from trdnav.platform.settings import Settings
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import runtime, unit_of_work
-from trdnav.storage.models import Clinic, Membership, User
+from trdnav.platform.web.deps import form_data, runtime, unit_of_work
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 log = logging.getLogger(__name__)
@@ -38,12 +35,7 @@ def home(
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Start page: where this role can go, and the clinics this user may switch to."""
-    clinics = db.execute(
-        select(Clinic.slug, Clinic.name, Clinic.id)
-        .join(Membership, Membership.clinic_id == Clinic.id)
-        .where(Membership.user_id == actor.user_id)
-        .order_by(Clinic.name)
-    ).all()
+    clinics = auth.member_clinics(db, actor.user_id)
     remaining = auth.remaining_recovery_codes(db, actor.user_id)
     context = {"clinics": clinics, "recovery_left": remaining}
     return render(request, "accounts/home.html", context)
@@ -63,12 +55,10 @@ def change_password(
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Change the password; all other logins of this account end."""
-    user = db.get(User, actor.user_id)
-    assert user is not None
     step = credentials.change_password(
         db,
         runtime(request).settings,
-        user,
+        actor.user_id,
         str(form.get("current_password") or ""),
         str(form.get("new_password") or ""),
         actor.who,

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -17,7 +16,6 @@ from trdnav.features.accounts.guard import (
     WorkspaceRoute,
     clear_login_cookie,
     client_ip,
-    form_data,
     live_login,
     pending_login,
     redirect_exc,
@@ -26,11 +24,10 @@ from trdnav.features.accounts.guard import (
     set_login_cookie,
     utcnow,
 )
-from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import runtime, unit_of_work
-from trdnav.storage.models import Clinic, Login, Membership, User
+from trdnav.platform.web.deps import form_data, runtime, unit_of_work
+from trdnav.storage.models import Login
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
@@ -80,8 +77,7 @@ def login(
             {"email": email, "errors": errors, "locked": result.locked, "next": back},
             status=status,
         )
-    user = db.scalar(select(User).where(User.email == auth.normalize_email(email)))
-    target = "/workspace/login/second-factor" if user and user.totp_enabled else "/workspace/enroll"
+    target = "/workspace/login/second-factor" if result.enrolled else "/workspace/enroll"
     suffix = f"?next={quote(back)}" if back != "/workspace" else ""
     response = RedirectResponse(target + suffix, status_code=303)
     set_login_cookie(request, response, result.token)
@@ -95,7 +91,7 @@ def second_factor_page(
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Ask for the six-digit code (or a recovery code)."""
-    user = db.get(User, pending.user_id)
+    user = auth.login_user(db, pending)
     if user is None or not user.totp_enabled:
         raise redirect_exc("/workspace/enroll")
     back = safe_next(request.query_params.get("next"))
@@ -143,7 +139,7 @@ def _enroll(
     status: int = 200,
     back: str | None = None,
 ) -> Response:
-    user = db.get(User, pending.user_id)
+    user = auth.login_user(db, pending)
     assert user is not None
     if user.totp_enabled:
         raise redirect_exc("/workspace/login/second-factor")
@@ -186,10 +182,7 @@ def logout(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """End this login (sign out)."""
     row = live_login(request, db)
     if row is not None:
-        user = db.get(User, row.user_id)
-        auth.revoke_login(db, row, utcnow())
-        who = audit.Who(row.user_id, user.email if user else None, ip=client_ip(request))
-        audit.record(db, utcnow(), "auth.logout", who)
+        auth.sign_out(db, row, client_ip(request), utcnow())
         db.commit()
     response = RedirectResponse(f"{LOGIN}?signed_out=1", status_code=303)
     clear_login_cookie(response)
@@ -205,32 +198,14 @@ def switch_clinic(
 ) -> Response:
     """Act in another clinic the user belongs to (a new login, audited)."""
     slug = str(form.get("clinic") or "")
-    clinic = db.scalar(select(Clinic).where(Clinic.slug == slug))
-    member = (
-        db.scalar(
-            select(Membership).where(
-                Membership.user_id == actor.user_id, Membership.clinic_id == clinic.id
-            )
-        )
-        if clinic
-        else None
-    )
-    if clinic is None or member is None:
+    token = auth.switch_clinic(db, runtime(request).settings, actor, slug, utcnow())
+    if token is None:
         return render(
             request,
             "layout/workspace_error.html",
             {"title": "Choose a clinic", "text": "clinic: you are not a member of that clinic."},
             status=422,
         )
-    row = db.get(Login, actor.login_id)
-    user = db.get(User, actor.user_id)
-    assert row is not None and user is not None
-    now = utcnow()
-    auth.revoke_login(db, row, now)
-    token = auth.open_login(
-        db, runtime(request).settings, user, now, mfa_done=True, clinic_id=clinic.id
-    )
-    audit.record(db, now, "auth.switch_clinic", actor.who, detail={"to_clinic_id": clinic.id})
     db.commit()
     response = RedirectResponse("/workspace", status_code=303)
     set_login_cookie(request, response, token)

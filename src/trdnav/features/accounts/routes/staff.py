@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.accounts import users
-from trdnav.features.accounts.guard import Require, WorkspaceRoute, form_data, render, utcnow
+from trdnav.features.accounts.guard import Require, WorkspaceRoute, render, utcnow
 from trdnav.platform.access import ROLES, Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import unit_of_work
+from trdnav.platform.web.deps import form_data, unit_of_work
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trdnav.features.aid import drafts
 from trdnav.features.aid.answers import crisis_alert, read_step, validate_step
 from trdnav.features.aid.routes.common import answers_of, now, render, set_token_cookie, token_of
 from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, Step
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import unit_of_work
+from trdnav.platform.web.deps import form_data, unit_of_work
 from trdnav.platform.web.templating import templates
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
@@ -69,10 +70,14 @@ def show_step(name: str, request: Request, db: Session = Depends(unit_of_work)) 
 
 
 @router.post("/aid/step/{name}", include_in_schema=False)
-async def submit_step(name: str, request: Request, db: Session = Depends(unit_of_work)) -> Response:
+def submit_step(
+    name: str,
+    request: Request,
+    form: FormData = Depends(form_data),
+    db: Session = Depends(unit_of_work),
+) -> Response:
     """Save the step's answers (always, even with errors), then go back, on, or show errors."""
     step = _step(name)
-    form = await request.form()
     raw = read_step(step.name, form)
     token = token_of(request)
     if drafts.load(db, token, now()) is None:
@@ -98,10 +103,9 @@ async def submit_step(name: str, request: Request, db: Session = Depends(unit_of
 
 
 @router.post("/aid/step/{name}/check", include_in_schema=False)
-async def check_field(name: str, request: Request) -> Response:
+def check_field(name: str, request: Request, form: FormData = Depends(form_data)) -> Response:
     """htmx: validate one field as it changes; on "how you feel" also show the crisis panel."""
     step = _step(name)
-    form = await request.form()
     field_name = request.headers.get("hx-trigger-name") or ""
     raw = read_step(step.name, form)
     errors = validate_step(step.name, raw)

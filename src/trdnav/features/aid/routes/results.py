@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from trdnav.domain.measures import instruments
 from trdnav.domain.results import AssessmentResult
@@ -16,7 +17,7 @@ from trdnav.features.aid.icon_array import DEFS
 from trdnav.features.aid.routes.common import answers_of, now, render, token_of
 from trdnav.features.aid.steps import BY_NAME, STEPS, Raw
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import runtime, unit_of_work
+from trdnav.platform.web.deps import form_data, runtime, unit_of_work
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
 
@@ -66,9 +67,10 @@ def show_results(request: Request, db: Session = Depends(unit_of_work)) -> Respo
 
 
 @router.post("/aid/results", include_in_schema=False)
-async def reprioritise(request: Request, db: Session = Depends(unit_of_work)) -> Response:
+def reprioritise(
+    request: Request, form: FormData = Depends(form_data), db: Session = Depends(unit_of_work)
+) -> Response:
     """Change what matters; re-rank (htmx swaps the comparison in place, no-JS reloads)."""
-    form = await request.form()
     token = token_of(request)
     answers = drafts.load(db, token, now())
     if token is None or answers is None:

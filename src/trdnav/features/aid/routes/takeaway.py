@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from trdnav.features.aid import present
 from trdnav.features.aid.routes.common import answers_of, now, render
@@ -46,7 +45,7 @@ def takeaway(request: Request, db: Session = Depends(unit_of_work)) -> Response:
 
 
 @router.get("/aid/takeaway.pdf", include_in_schema=False)
-async def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Response:
+def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """The same summary as a PDF, rendered on the server without any remote fetch."""
     answers = answers_of(request, db)
     ctx = _context(request, answers)
@@ -55,7 +54,7 @@ async def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) ->
     ctx.update(request=request, clinic=runtime(request).clinic, pdf=True)
     ctx["columns"] = present.columns(ctx["result"], pdf=True)
     html = templates.get_template("aid/takeaway_pdf.html").render(ctx)
-    pdf = await run_in_threadpool(render_pdf, html)
+    pdf = render_pdf(html)
     return Response(
         pdf,
         media_type="application/pdf",
