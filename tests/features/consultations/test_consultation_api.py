@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.support import free_port
+from tests.support import free_port, refused_port
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.features.consultations import service as consultations
 from trdnav.platform.ratelimit import RateLimit
@@ -215,12 +215,13 @@ def test_the_clinic_email_failing_does_not_lose_the_request(
 ) -> None:
     from trdnav.app import create_app
 
-    runtime.settings = settings.model_copy(update={"smtp_port": free_port()})  # nobody listens
     with (
+        refused_port() as down,
         caplog.at_level(logging.WARNING, logger="trdnav.features.consultations.service"),
-        TestClient(create_app(runtime.settings, runtime)) as c,
     ):
-        response = post(c, ANA)
+        runtime.settings = settings.model_copy(update={"smtp_port": down})
+        with TestClient(create_app(runtime.settings, runtime)) as c:
+            response = post(c, ANA)
 
     assert response.status_code == 201
     assert count_rows(runtime) == 1

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.features.consultations import test_consultation_api as api
 from tests.features.consultations.test_consultation_api import Inbox
-from tests.support import free_port
+from tests.support import refused_port
 from trdnav.features.consultations import service as consultations
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import ConsultationRequest
@@ -34,9 +36,16 @@ def _pending(runtime: Runtime) -> list[bool]:
         return list(db.scalars(query))
 
 
-def _mail_server_away(runtime: Runtime) -> int:
+@pytest.fixture
+def mail_down() -> Iterator[int]:
+    """A port where the mail server is down (refuses connections) for the whole test."""
+    with refused_port() as port:
+        yield port
+
+
+def _mail_server_away(runtime: Runtime, down: int) -> int:
     port = runtime.settings.smtp_port
-    runtime.settings = runtime.settings.model_copy(update={"smtp_port": free_port()})
+    runtime.settings = runtime.settings.model_copy(update={"smtp_port": down})
     return port
 
 
@@ -51,8 +60,10 @@ def test_a_notice_is_sent_once_and_marked(runtime: Runtime, inbox: Inbox) -> Non
     assert _pending(runtime) == [False]
 
 
-def test_a_failed_notice_is_retried_with_the_next_request(runtime: Runtime, inbox: Inbox) -> None:
-    port = _mail_server_away(runtime)
+def test_a_failed_notice_is_retried_with_the_next_request(
+    runtime: Runtime, inbox: Inbox, mail_down: int
+) -> None:
+    port = _mail_server_away(runtime, mail_down)
     first = _receive(runtime, T0)
     assert consultations.notify_clinic(runtime, first, now=T0) is False
     assert _pending(runtime) == [True]  # stored, and still owed a notice
