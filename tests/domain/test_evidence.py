@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -21,9 +22,16 @@ def test_evidence_loads_with_every_option() -> None:
     assert len(evidence.sources) >= 40
 
 
+DIGEST = Path(__file__).parents[3] / "shared" / "evidence" / "EVIDENCE.md"
+
+
+@pytest.mark.skipif(
+    not DIGEST.exists() and not os.environ.get("TRDNAV_REQUIRE_SHARED"),
+    reason=f"no evidence digest at {DIGEST} (a clone without ../shared); CI runs this check",
+)
 def test_sources_match_the_evidence_digest() -> None:
     """Every source id of shared/evidence/EVIDENCE.md is in the registry, and nothing else."""
-    digest = Path(__file__).parents[3] / "shared" / "evidence" / "EVIDENCE.md"
+    digest = DIGEST
     section = digest.read_text().split("## Sources", 1)[1]
     ids = {line.split()[0] for line in section.splitlines() if line.strip()}
     assert set(load_evidence().sources) == ids
