@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from trdnav.domain.evidence.schema import OptionData, RuleSet, Scales, SourceEntry
+from trdnav.domain.evidence.fields import rule_defects
+from trdnav.domain.evidence.schema import OptionData, Rule, RuleSet, Scales, SourceEntry
 from trdnav.domain.results import OPTION_IDS
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -70,6 +71,13 @@ def _source_refs(node: object, path: str) -> Iterator[tuple[str, str]]:
             yield from _source_refs(value, f"{path}[{i}]")
 
 
+def _check_rules(rules: list[Rule], where: str) -> None:
+    """Every rule's field names one answer of the request and its values have that type."""
+    for i, rule in enumerate(rules):
+        for key, problem in rule_defects(rule):
+            raise EvidenceError(f"{where}rules[{i}].{key}: {problem}")
+
+
 def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
     """Read every evidence file under `data_dir`, validate it, and check every cited source."""
     raw_sources = _read(data_dir / "sources.toml")
@@ -81,6 +89,8 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
         name: _parse(RuleSet, body, f"rules.toml: {name}")
         for name, body in _read(data_dir / "rules.toml").items()
     }
+    for name, rule_set in rule_sets.items():
+        _check_rules(rule_set.rules, f"rules.toml: {name}.")
     scales = _parse(Scales, _read(data_dir / "scales.toml"), "scales.toml")
     options: dict[str, OptionData] = {}
     for option_id in OPTION_IDS:
@@ -91,6 +101,7 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
         for name in option.rule_sets:
             if name not in rule_sets:
                 raise EvidenceError(f"{filename}: rule_sets: no rule set {name!r} in rules.toml")
+        _check_rules(option.rules, f"{filename}: ")
         options[option_id] = option
 
     checked: list[tuple[str, object]] = [("rules.toml", rule_sets)]
