@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from tests.domain import helpers
 from trdnav.domain.assessment import Engine
 from trdnav.domain.evidence.loader import DATA_DIR, EvidenceError, load_evidence
-from trdnav.domain.results import OPTION_IDS
+from trdnav.domain.results import CONTRACT_OPTION_IDS
 from trdnav.platform.clinics import load_clinic
 
 DIGIT = re.compile(r"\d")
@@ -21,7 +21,7 @@ DIGIT = re.compile(r"\d")
 
 def test_evidence_loads_with_every_option() -> None:
     evidence = load_evidence()
-    assert tuple(evidence.options) == OPTION_IDS
+    assert tuple(evidence.options) == CONTRACT_OPTION_IDS
     assert len(evidence.sources) >= 40
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from trdnav.domain.evidence.fields import rule_defects
 from trdnav.domain.evidence.schema import OptionData, Rule, RuleSet, Scales, SourceEntry
-from trdnav.domain.results import OPTION_IDS
+from trdnav.domain.results import CONTRACT_OPTION_IDS
 
 DATA_DIR = Path(__file__).parent / "data"
 EVIDENCE_VERSION = "2026.11"
@@ -27,6 +27,8 @@ class EvidenceError(ValueError):
 
 @dataclass(frozen=True)
 class Evidence:
+    """The loaded knowledge base. `options` is the option registry: the contract's six first."""
+
     version: str
     sources: dict[str, SourceEntry]
     rule_sets: dict[str, RuleSet]
@@ -78,6 +80,22 @@ def _check_rules(rules: list[Rule], where: str) -> None:
             raise EvidenceError(f"{where}rules[{i}].{key}: {problem}")
 
 
+def option_ids(data_dir: Path) -> list[str]:
+    """The options of an evidence directory: one per options/*.toml, the file name is the id.
+
+    The contract's ids come first in the contract's order (a missing one is a defect); any
+    other option follows, by id.
+    """
+    found = {path.stem for path in (data_dir / "options").glob("*.toml")}
+    for option_id in CONTRACT_OPTION_IDS:
+        if option_id not in found:
+            raise EvidenceError(
+                f"options/{option_id}.toml: file is missing (contract assessment-v1 always "
+                "lists this option)"
+            )
+    return [*CONTRACT_OPTION_IDS, *sorted(found - set(CONTRACT_OPTION_IDS))]
+
+
 def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
     """Read every evidence file under `data_dir`, validate it, and check every cited source."""
     raw_sources = _read(data_dir / "sources.toml")
@@ -93,7 +111,7 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
         _check_rules(rule_set.rules, f"rules.toml: {name}.")
     scales = _parse(Scales, _read(data_dir / "scales.toml"), "scales.toml")
     options: dict[str, OptionData] = {}
-    for option_id in OPTION_IDS:
+    for option_id in option_ids(data_dir):
         filename = f"options/{option_id}.toml"
         option = _parse(OptionData, _read(data_dir / filename), filename)
         if option.id != option_id:
@@ -117,3 +135,22 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
 def default_evidence() -> Evidence:
     """The evidence shipped with the package, loaded once per process."""
     return load_evidence()
+
+
+class _ShippedOptionIds(Collection[str]):
+    """The option ids of the shipped evidence, read on first use.
+
+    For code that is not handed an Evidence (or an Engine); prefer `evidence.options`.
+    """
+
+    def __contains__(self, option_id: object) -> bool:
+        return option_id in default_evidence().options
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(default_evidence().options)
+
+    def __len__(self) -> int:
+        return len(default_evidence().options)
+
+
+SHIPPED_OPTION_IDS: Collection[str] = _ShippedOptionIds()
