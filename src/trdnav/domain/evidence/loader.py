@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,22 +135,3 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
 def default_evidence() -> Evidence:
     """The evidence shipped with the package, loaded once per process."""
     return load_evidence()
-
-
-class _ShippedOptionIds(Collection[str]):
-    """The option ids of the shipped evidence, read on first use.
-
-    For code that is not handed an Evidence (or an Engine); prefer `evidence.options`.
-    """
-
-    def __contains__(self, option_id: object) -> bool:
-        return option_id in default_evidence().options
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(default_evidence().options)
-
-    def __len__(self) -> int:
-        return len(default_evidence().options)
-
-
-SHIPPED_OPTION_IDS: Collection[str] = _ShippedOptionIds()

@@ -15,9 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trdnav.domain.assessment import Engine
-from trdnav.domain.evidence.loader import SHIPPED_OPTION_IDS as OPTION_IDS
 from trdnav.domain.requests import AssessmentRequest
-from trdnav.domain.results import AssessmentResult, Candidacy
+from trdnav.domain.results import OPTION_IDS, AssessmentResult, Candidacy
 from trdnav.features.records import icd10
 from trdnav.features.records.service import RecordError, trial_adequate
 from trdnav.platform import audit
