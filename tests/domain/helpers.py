@@ -69,3 +69,34 @@ def assess(req: AssessmentRequest) -> AssessmentResult:
 
 def option(result: AssessmentResult, option_id: str) -> OptionResult:
     return next(o for o in result.options if o.id == option_id)
+
+
+def word(value: Any) -> str:
+    """One answer as a spec table's test id shows it: yes/no, omitted (None), a, b, [trials]."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "omitted"
+    if isinstance(value, list):
+        shown = (trial_word(v) if isinstance(v, dict) else str(v) for v in value)
+        return "[" + ", ".join(shown) + "]"
+    return str(value)
+
+
+def trial_word(trial: dict[str, Any]) -> str:
+    """An antidepressant trial in a test id: its outcome, then its adequacy when not adequate."""
+    adequacy = {True: "", False: " (inadequate)", None: " (adequacy unknown)"}
+    return f"{trial.get('outcome') or 'outcome unknown'}{adequacy[trial.get('adequate')]}"
+
+
+def describe(change: dict[str, Any]) -> str:
+    """A change to the baseline person in a test id: `metal_in_head=yes, age=70`."""
+    parts = []
+    for key, value in change.items():
+        if isinstance(value, dict):  # medical_history, logistics ...: the answer's own name
+            parts += [f"{k}={word(v)}" for k, v in value.items()]
+        else:
+            parts.append(f"{key}={word(value)}")
+    return ", ".join(parts) or "baseline"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.domain.helpers import assess, request
@@ -11,23 +13,33 @@ def items(item9: int) -> list[int]:
     return [1, 1, 1, 1, 1, 1, 1, 1, item9]
 
 
-# (PHQ-9 items or None, suicidal_thoughts, expected (code, urgency) or None)
+def row(phq9: list[int] | None, thoughts: str | None, expected: tuple[str, str] | None) -> Any:
+    item9 = "PHQ-9 omitted" if phq9 is None else f"item 9={phq9[8]}"
+    alert = "no alert" if expected is None else " ".join(expected)
+    return pytest.param(
+        phq9, thoughts, expected, id=f"{item9}, thoughts={thoughts or 'omitted'} -> {alert}"
+    )
+
+
+# A row: PHQ-9 items (or None), suicidal_thoughts, expected (code, urgency) or None.
+# fmt: off
 ROWS = [
-    (items(0), "none", None),
-    (items(1), "none", ("suicide_risk", "prompt")),
-    (items(2), None, ("suicide_risk", "prompt")),
-    (items(3), None, ("suicide_risk", "prompt")),
-    (items(0), "passive", ("suicide_risk", "prompt")),
-    (items(0), "active", ("suicide_risk", "prompt")),
-    (items(2), "active", ("suicide_risk", "prompt")),
-    (items(3), "active", ("suicide_risk", "urgent")),  # item 9 of 3 with active thoughts
-    (items(3), "passive", ("suicide_risk", "prompt")),
-    (items(0), "active_with_plan", ("suicide_risk", "urgent")),
-    (None, "active_with_plan", ("suicide_risk", "urgent")),
-    (None, "none", None),
-    (items(0), None, None),
-    (None, None, ("suicide_risk_not_asked", "routine")),  # unknown is never "fine"
+    row(items(0), "none",             None),
+    row(items(1), "none",             ("suicide_risk", "prompt")),
+    row(items(2), None,               ("suicide_risk", "prompt")),
+    row(items(3), None,               ("suicide_risk", "prompt")),
+    row(items(0), "passive",          ("suicide_risk", "prompt")),
+    row(items(0), "active",           ("suicide_risk", "prompt")),
+    row(items(2), "active",           ("suicide_risk", "prompt")),
+    row(items(3), "active",           ("suicide_risk", "urgent")),             # item 9 of 3 with active thoughts
+    row(items(3), "passive",          ("suicide_risk", "prompt")),
+    row(items(0), "active_with_plan", ("suicide_risk", "urgent")),
+    row(None,     "active_with_plan", ("suicide_risk", "urgent")),
+    row(None,     "none",             None),
+    row(items(0), None,               None),
+    row(None,     None,               ("suicide_risk_not_asked", "routine")),  # unknown is never "fine"
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("phq9", "thoughts", "expected"), ROWS)

@@ -10,19 +10,17 @@ from typing import Any
 
 import pytest
 
-from tests.domain.helpers import assess, option, request
+from tests.domain.helpers import assess, describe, option, request, word
 from trdnav.domain.assessment import Engine
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.evidence.loader import default_evidence
 from trdnav.platform.clinics import load_clinic
 
+Money = float | None
 
-def ins(
-    plan: str | None = "commercial",
-    d: float | None = None,
-    c: float | None = None,
-    m: float | None = None,
-) -> dict[str, Any]:
+
+def ins(plan: str | None = "commercial", d: Money = None, c: Money = None, m: Money = None) -> Any:
+    """Insurance: plan, deductible remaining, coinsurance, out-of-pocket maximum remaining."""
     return {
         "insurance": {
             "plan": plan,
@@ -33,59 +31,65 @@ def ins(
     }
 
 
-# (option, change, coverage, (out-of-pocket low, high) or None when no price is known)
-ROWS: list[tuple[str, dict[str, Any], str, tuple[int, int] | None]] = [
-    ("rtms", ins(d=1200, c=0.2, m=4000), "likely", (2160, 3360)),
-    ("rtms", ins(d=20000, c=0.2), "likely", (6000, 12000)),  # deductible above the course price
-    ("rtms", ins(d=0, c=0), "likely", (0, 0)),  # zero coinsurance, deductible met
-    ("rtms", ins(d=1200, c=0.2, m=0), "likely", (0, 0)),  # out-of-pocket maximum already met
-    ("rtms", ins(d=1000, c=0.5, m=2000), "likely", (2000, 2000)),  # capped by the maximum
-    ("rtms", ins(d=1000, c=1.0, m=None), "likely", (6000, 12000)),
-    ("rtms", ins(plan="self_pay", d=0, c=0, m=0), "self_pay", (6000, 12000)),
-    ("rtms", ins(), "likely", (0, 12000)),  # nothing known: from nothing to the full price
-    ("rtms", ins(d=500, m=3000), "likely", (500, 3000)),  # unknown coinsurance, capped
-    ("rtms", ins(d=500, c=0.1), "likely", (1050, 1650)),
+def _insurance(change: dict[str, Any]) -> str:
+    i = change["insurance"]
+    known = [
+        f"{label} {i[key]:g}"
+        for label, key in (
+            ("deductible", "deductible_remaining"),
+            ("coinsurance", "coinsurance"),
+            ("max", "out_of_pocket_max_remaining"),
+        )
+        if i[key] is not None
+    ]
+    plan = i["plan"] if i["plan"] not in (None, "unknown") else f"plan {word(i['plan'])}"
+    return ", ".join([plan, *known])
+
+
+def row(option_id: str, change: dict[str, Any], coverage: str, oop: tuple[int, int] | None) -> Any:
+    rest = describe({k: v for k, v in change.items() if k != "insurance"})
+    shown = _insurance(change) + ("" if rest == "baseline" else f", {rest}")
+    cost = "no price" if oop is None else f"{oop[0]}..{oop[1]}"
+    return pytest.param(
+        option_id, change, coverage, oop, id=f"{option_id} | {shown} -> {coverage}, {cost}"
+    )
+
+
+ONE_FAILED = [{"name": "a", "adequate": True, "outcome": "no_response"}]
+
+# A row: option, change to the baseline person, expected coverage, out of pocket (low, high) or
+# None when no price is known.
+# fmt: off
+ROWS = [
+    row("rtms",             ins(d=1200, c=0.2, m=4000),                                                "likely",   (2160, 3360)),
+    row("rtms",             ins(d=20000, c=0.2),                                                       "likely",   (6000, 12000)),  # deductible above the course price
+    row("rtms",             ins(d=0, c=0),                                                             "likely",   (0, 0)),         # zero coinsurance, deductible met
+    row("rtms",             ins(d=1200, c=0.2, m=0),                                                   "likely",   (0, 0)),         # out-of-pocket maximum already met
+    row("rtms",             ins(d=1000, c=0.5, m=2000),                                                "likely",   (2000, 2000)),   # capped by the maximum
+    row("rtms",             ins(d=1000, c=1.0, m=None),                                                "likely",   (6000, 12000)),
+    row("rtms",             ins(plan="self_pay", d=0, c=0, m=0),                                       "self_pay", (6000, 12000)),
+    row("rtms",             ins(),                                                                     "likely",   (0, 12000)),     # nothing known: from nothing to the full price
+    row("rtms",             ins(d=500, m=3000),                                                        "likely",   (500, 3000)),    # unknown coinsurance, capped
+    row("rtms",             ins(d=500, c=0.1),                                                         "likely",   (1050, 1650)),
     # Criteria unmet -> "possible": the high end is the full price (it may not be covered).
-    (
-        "rtms",
-        {**ins(d=1000, c=0.2, m=1500), "psychotherapy_trial": False},
-        "possible",
-        (1500, 12000),
-    ),
-    (
-        "rtms",
-        {**ins(d=1000, c=0.2), "phq9_items": None, "phq9_total": 12},
-        "possible",
-        (2000, 12000),
-    ),
-    (
-        "rtms",
-        {**ins(plan="medicare", d=0, c=0.2), "antidepressant_trials": []},
-        "possible",
-        (1200, 12000),
-    ),
-    (
-        "rtms",
-        {
-            **ins(plan="medicare", d=0, c=0.2),
-            "antidepressant_trials": [{"name": "a", "adequate": True, "outcome": "no_response"}],
-        },
-        "likely",
-        (1200, 2400),
-    ),
-    ("rtms", ins(plan="military"), "possible", (0, 12000)),
-    ("rtms", ins(plan=None), "possible", (0, 12000)),
-    ("rtms", ins(plan="unknown", d=100, c=0.1), "possible", (690, 12000)),
+    row("rtms",             {**ins(d=1000, c=0.2, m=1500), "psychotherapy_trial": False},              "possible", (1500, 12000)),
+    row("rtms",             {**ins(d=1000, c=0.2), "phq9_items": None, "phq9_total": 12},              "possible", (2000, 12000)),
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "antidepressant_trials": []},         "possible", (1200, 12000)),
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "antidepressant_trials": ONE_FAILED}, "likely",   (1200, 2400)),
+    row("rtms",             ins(plan="military"),                                                      "possible", (0, 12000)),
+    row("rtms",             ins(plan=None),                                                            "possible", (0, 12000)),
+    row("rtms",             ins(plan="unknown", d=100, c=0.1),                                         "possible", (690, 12000)),
     # IV ketamine is usually self-pay: the full list price ($400–850 x 6–8 infusions).
-    ("iv_ketamine", ins(d=0, c=0, m=0), "unlikely", (2400, 6800)),
-    ("iv_ketamine", ins(plan="medicare", d=0, c=0), "unlikely", (2400, 6800)),
+    row("iv_ketamine",      ins(d=0, c=0, m=0),                                                        "unlikely", (2400, 6800)),
+    row("iv_ketamine",      ins(plan="medicare", d=0, c=0),                                            "unlikely", (2400, 6800)),
     # Esketamine: likely when the approved TRD indication is met.
-    ("esketamine", ins(d=0, c=0.2), "likely", (1460, 1570)),
-    ("esketamine", {**ins(d=0, c=0.2), "antidepressant_trials": []}, "possible", (1460, 7850)),
+    row("esketamine",       ins(d=0, c=0.2),                                                           "likely",   (1460, 1570)),
+    row("esketamine",       {**ins(d=0, c=0.2), "antidepressant_trials": []},                          "possible", (1460, 7850)),
     # No price in the evidence: unknown, not zero.
-    ("accelerated_itbs", ins(d=0, c=0.2), "unlikely", None),
-    ("ect", ins(d=0, c=0.2), "possible", None),
+    row("accelerated_itbs", ins(d=0, c=0.2),                                                           "unlikely", None),
+    row("ect",              ins(d=0, c=0.2),                                                           "possible", None),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("option_id", "change", "coverage", "oop"), ROWS)

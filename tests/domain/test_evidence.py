@@ -6,19 +6,23 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
+from tests.domain import helpers
+from trdnav.domain.assessment import Engine
 from trdnav.domain.evidence.loader import DATA_DIR, EvidenceError, load_evidence
-from trdnav.domain.results import OPTION_IDS
+from trdnav.domain.results import CONTRACT_OPTION_IDS
+from trdnav.platform.clinics import load_clinic
 
 DIGIT = re.compile(r"\d")
 
 
 def test_evidence_loads_with_every_option() -> None:
     evidence = load_evidence()
-    assert tuple(evidence.options) == OPTION_IDS
+    assert tuple(evidence.options) == CONTRACT_OPTION_IDS
     assert len(evidence.sources) >= 40
 
 
@@ -155,3 +159,186 @@ def test_missing_option_file_is_named(data_copy: Path) -> None:
     (data_copy / "options" / "ect.toml").unlink()
     with pytest.raises(EvidenceError, match=r"ect.toml: file is missing"):
         load_evidence(data_copy)
+
+
+# Every rule's `field` resolves to one answer of the request and every `when` value has that
+# answer's type. A misspelt field used to crash the first request; a wrong-typed value used to
+# never match, so a contraindication read as "eligible".
+MH = "medical_history"
+BOOL_RULE = 'field = "medical_history.seizure_history"\nwhen = [true]'
+WEEKDAYS_RULE = 'field = "logistics.can_attend_weekdays"\nwhen = [false]'
+RIDE_FIELD = 'field = "logistics.has_driver"'
+
+
+def bad(what: str, file: str, old: str, new: str, key: str, message: str) -> Any:
+    """One defect: `old` replaced by `new` in `file` must stop loading, naming file and key."""
+    expected = re.escape(f"{file}: {key}: {message}")
+    return pytest.param(file, old, new, expected, id=f"{file} | {what}")
+
+
+RULE_DEFECTS = [
+    bad(
+        "misspelt field",
+        "options/rtms.toml",
+        f'field = "{MH}.seizure_history"',
+        f'field = "{MH}.seizure_histroy"',
+        "rules[0].field",
+        f"no field '{MH}.seizure_histroy' in the assessment request",
+    ),
+    bad(
+        "string for a bool",
+        "options/rtms.toml",
+        BOOL_RULE,
+        BOOL_RULE.replace("[true]", '["true"]'),
+        "rules[0].when[0]",
+        f"'true' is not a valid value for {MH}.seizure_history (bool)",
+    ),
+    bad(
+        "string for a bool in a shared rule set",
+        "rules.toml",
+        f'field = "{MH}.cardiac_device"\nwhen = [true]',
+        f'field = "{MH}.cardiac_device"\nwhen = ["true"]',
+        "tms_safety.rules[3].when[0]",
+        f"'true' is not a valid value for {MH}.cardiac_device (bool)",
+    ),
+    bad(
+        "number for a bool",
+        "options/esketamine.toml",
+        "when = [false]",
+        "when = [0]",
+        "rules[1].when[0]",
+        "0 is not a valid value for logistics.has_driver (bool)",
+    ),
+    bad(
+        "misspelt choice",
+        "rules.toml",
+        f'field = "{MH}.psychosis"\nwhen = ["current"]',
+        f'field = "{MH}.psychosis"\nwhen = ["curent"]',
+        "tms_safety.rules[5].when[0]",
+        f"'curent' is not a valid value for {MH}.psychosis (one of 'none', 'past', 'current')",
+    ),
+    bad(
+        "unknown condition",
+        "rules.toml",
+        'when = ["bipolar_depression"]',
+        'when = ["bipolar"]',
+        "tms_safety.rules[8].when[0]",
+        "'bipolar' is not a valid value for conditions (one of 'major_depressive_disorder', ",
+    ),
+    bad(
+        "misspelt pregnancy answer",
+        "rules.toml",
+        'when = ["yes", "planning", "breastfeeding"]',
+        'when = ["yes", "planing", "breastfeeding"]',
+        "ketamine_consensus.rules[9].when[1]",
+        "'planing' is not a valid value for pregnancy (one of 'no', 'yes', ",
+    ),
+    bad(
+        "number out of range",
+        "options/rtms.toml",
+        WEEKDAYS_RULE,
+        'field = "logistics.travel_minutes"\nwhen = [2000]',
+        "rules[1].when[0]",
+        "2000 is not a valid value for logistics.travel_minutes (int, 0..1440)",
+    ),
+    bad(
+        "field is a group of answers",
+        "options/iv_ketamine.toml",
+        RIDE_FIELD,
+        'field = "logistics"',
+        "rules[0].field",
+        "'logistics' is a group of answers; name one of them, such as "
+        "'logistics.can_attend_weekdays'",
+    ),
+    bad(
+        "field inside a list",
+        "options/iv_ketamine.toml",
+        RIDE_FIELD,
+        'field = "antidepressant_trials.adequate"',
+        "rules[0].field",
+        "no field 'antidepressant_trials.adequate' in the assessment request",
+    ),
+    bad(
+        "field is a list",
+        "options/iv_ketamine.toml",
+        RIDE_FIELD,
+        'field = "antidepressant_trials"',
+        "rules[0].field",
+        "'antidepressant_trials' is a list; only 'conditions' can be matched by membership",
+    ),
+    bad(
+        "min_age and a field",
+        "rules.toml",
+        "min_age = 65\n",
+        f'min_age = 65\nfield = "{MH}.cardiovascular_disease"\nwhen = [true]\n',
+        "esketamine_label.rules[10].field",
+        "a rule with min_age matches on age alone; it cannot also have a field",
+    ),
+    bad(
+        "unknown without a field",
+        "rules.toml",
+        "min_age = 65\n",
+        'min_age = 65\nunknown = "Age is not known."\n',
+        "esketamine_label.rules[10].unknown",
+        "only a rule with a field can ask to confirm an unknown answer",
+    ),
+    bad(
+        "unknown on an answer that is always given",
+        "rules.toml",
+        'when = ["bipolar_depression"]\n',
+        'when = ["bipolar_depression"]\nunknown = "Not known."\n',
+        "tms_safety.rules[8].unknown",
+        "'conditions' is always answered, so this message would never show",
+    ),
+    bad(
+        "when 'unknown'",
+        "rules.toml",
+        'when = ["yes", "planning"]\n',
+        'when = ["yes", "planning", "unknown"]\n',
+        "esketamine_label.rules[3].when[2]",
+        "'unknown' never matches: an unknown answer gives the rule's `unknown` finding instead",
+    ),
+    bad(
+        "field without values",
+        "options/rtms.toml",
+        WEEKDAYS_RULE,
+        WEEKDAYS_RULE.replace("[false]", "[]"),
+        "rules[1].when",
+        "a rule with a field needs at least one value to match",
+    ),
+    bad(
+        "values without a field",
+        "options/ect.toml",
+        'code = "referral"\n',
+        'code = "referral"\nwhen = [true]\n',
+        "rules[0].when",
+        "values to match need a field to compare them with",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), RULE_DEFECTS)
+def test_rule_defects_stop_loading_naming_file_and_key(
+    data_copy: Path, file: str, old: str, new: str, message: str
+) -> None:
+    _edit(data_copy / file, old, new)
+    with pytest.raises(EvidenceError, match=message):
+        load_evidence(data_copy)
+
+
+def test_a_rule_on_any_typed_answer_loads_and_matches(data_copy: Path) -> None:
+    """A well-typed rule on a number answer loads and gives its finding (no 500, no silence)."""
+    _edit(
+        data_copy / "options/rtms.toml",
+        WEEKDAYS_RULE,
+        'field = "augmentation_trials"\nwhen = [0]',
+    )
+    evidence = load_evidence(data_copy)
+    engine = Engine(evidence, load_clinic())
+
+    def codes(augmentation_trials: int) -> set[str]:
+        result = engine.assess(helpers.request(augmentation_trials=augmentation_trials))
+        return {f.code for f in helpers.option(result, "rtms").findings}
+
+    assert "weekday_visits" in codes(0)
+    assert "weekday_visits" not in codes(1)

@@ -2,6 +2,7 @@
 
 The baseline (tests/domain/helpers.py) is a 42-year-old with major depression, two failed adequate
 antidepressant trials and every safety question answered "no": every option starts eligible.
+A row reads: option, change to the baseline, expected candidacy, a finding it must include.
 """
 
 from __future__ import annotations
@@ -10,218 +11,182 @@ from typing import Any
 
 import pytest
 
-from tests.domain.helpers import assess, option, request
+from tests.domain.helpers import assess, describe, option, request
 
-TMS = ("rtms", "deep_tms", "accelerated_itbs")
-ONE_FAILED = [{"name": "sertraline", "adequate": True, "outcome": "no_response"}]
-KETAMINE = ("iv_ketamine", "esketamine")
+Finding = tuple[str, str]  # (level, code)
 
 
 def mh(**answers: Any) -> dict[str, Any]:
+    """A change to the medical history (merged into the safe one)."""
     return {"medical_history": answers}
 
 
-# (option, change to the baseline, expected candidacy, expected finding (level, code) or None)
-ROWS: list[tuple[str, dict[str, Any], str, tuple[str, str] | None]] = [
+def lg(**answers: Any) -> dict[str, Any]:
+    """A change to the logistics answers."""
+    return {"logistics": answers}
+
+
+def trial(adequate: bool | None, outcome: str) -> dict[str, Any]:
+    return {"name": "sertraline", "adequate": adequate, "outcome": outcome}
+
+
+def ci(code: str) -> Finding:
+    return ("contraindication", code)
+
+
+def caution(code: str) -> Finding:
+    return ("caution", code)
+
+
+def confirm(code: str) -> Finding:
+    return ("confirm", code)
+
+
+def info(code: str) -> Finding:
+    return ("info", code)
+
+
+def row(option_id: str, change: dict[str, Any], candidacy: str, finding: Finding | None) -> Any:
+    shown = "" if finding is None else f" ({finding[0]} {finding[1]})"
+    return pytest.param(
+        option_id,
+        change,
+        candidacy,
+        finding,
+        id=f"{option_id} | {describe(change)} -> {candidacy}{shown}",
+    )
+
+
+# fmt: off
+ROWS = [
     # Absolute TMS contraindications (device documentation), for every TMS option.
-    *[
-        (o, mh(metal_in_head=True), "contraindicated", ("contraindication", "metal_in_head"))
-        for o in TMS
-    ],
-    *[
-        (o, mh(cochlear_implant=True), "contraindicated", ("contraindication", "cochlear_implant"))
-        for o in TMS
-    ],
-    *[
-        (
-            o,
-            mh(implanted_neurostimulator=True),
-            "contraindicated",
-            ("contraindication", "implanted_neurostimulator"),
-        )
-        for o in TMS
-    ],
-    *[
-        (o, mh(cardiac_device=True), "contraindicated", ("contraindication", "cardiac_device"))
-        for o in TMS
-    ],
+    row("rtms",             mh(metal_in_head=True),                                       "contraindicated", ci("metal_in_head")),
+    row("deep_tms",         mh(metal_in_head=True),                                       "contraindicated", ci("metal_in_head")),
+    row("accelerated_itbs", mh(metal_in_head=True),                                       "contraindicated", ci("metal_in_head")),
+    row("rtms",             mh(cochlear_implant=True),                                    "contraindicated", ci("cochlear_implant")),
+    row("deep_tms",         mh(cochlear_implant=True),                                    "contraindicated", ci("cochlear_implant")),
+    row("accelerated_itbs", mh(cochlear_implant=True),                                    "contraindicated", ci("cochlear_implant")),
+    row("rtms",             mh(implanted_neurostimulator=True),                           "contraindicated", ci("implanted_neurostimulator")),
+    row("deep_tms",         mh(implanted_neurostimulator=True),                           "contraindicated", ci("implanted_neurostimulator")),
+    row("accelerated_itbs", mh(implanted_neurostimulator=True),                           "contraindicated", ci("implanted_neurostimulator")),
+    row("rtms",             mh(cardiac_device=True),                                      "contraindicated", ci("cardiac_device")),
+    row("deep_tms",         mh(cardiac_device=True),                                      "contraindicated", ci("cardiac_device")),
+    row("accelerated_itbs", mh(cardiac_device=True),                                      "contraindicated", ci("cardiac_device")),
     # Unknown safety answers ask for confirmation and never read as "fine" nor change candidacy.
-    *[(o, mh(metal_in_head=None), "eligible", ("confirm", "metal_in_head_unknown")) for o in TMS],
-    *[
-        (o, mh(cochlear_implant=None), "eligible", ("confirm", "cochlear_implant_unknown"))
-        for o in TMS
-    ],
-    *[
-        (o, mh(seizure_history=None), "eligible", ("confirm", "seizure_history_unknown"))
-        for o in TMS
-    ],
-    ("esketamine", mh(aneurysm_or_avm=None), "eligible", ("confirm", "aneurysm_or_avm_unknown")),
-    (
-        "iv_ketamine",
-        mh(hypertension=None),
-        "eligible",
-        ("confirm", "hypertension_uncontrolled_unknown"),
-    ),
-    *[
-        (o, {"pregnancy": "unknown"}, "eligible", ("confirm", "pregnancy_unknown"))
-        for o in KETAMINE
-    ],
-    *[(o, {"pregnancy": None}, "eligible", ("confirm", "pregnancy_unknown")) for o in KETAMINE],
+    row("rtms",             mh(metal_in_head=None),                                       "eligible",        confirm("metal_in_head_unknown")),
+    row("deep_tms",         mh(metal_in_head=None),                                       "eligible",        confirm("metal_in_head_unknown")),
+    row("accelerated_itbs", mh(metal_in_head=None),                                       "eligible",        confirm("metal_in_head_unknown")),
+    row("rtms",             mh(cochlear_implant=None),                                    "eligible",        confirm("cochlear_implant_unknown")),
+    row("deep_tms",         mh(cochlear_implant=None),                                    "eligible",        confirm("cochlear_implant_unknown")),
+    row("accelerated_itbs", mh(cochlear_implant=None),                                    "eligible",        confirm("cochlear_implant_unknown")),
+    row("rtms",             mh(seizure_history=None),                                     "eligible",        confirm("seizure_history_unknown")),
+    row("deep_tms",         mh(seizure_history=None),                                     "eligible",        confirm("seizure_history_unknown")),
+    row("accelerated_itbs", mh(seizure_history=None),                                     "eligible",        confirm("seizure_history_unknown")),
+    row("esketamine",       mh(aneurysm_or_avm=None),                                     "eligible",        confirm("aneurysm_or_avm_unknown")),
+    row("iv_ketamine",      mh(hypertension=None),                                        "eligible",        confirm("hypertension_uncontrolled_unknown")),
+    row("iv_ketamine",      {"pregnancy": "unknown"},                                     "eligible",        confirm("pregnancy_unknown")),
+    row("esketamine",       {"pregnancy": "unknown"},                                     "eligible",        confirm("pregnancy_unknown")),
+    row("iv_ketamine",      {"pregnancy": None},                                          "eligible",        confirm("pregnancy_unknown")),
+    row("esketamine",       {"pregnancy": None},                                          "eligible",        confirm("pregnancy_unknown")),
     # Relative TMS contraindications.
-    *[(o, mh(seizure_history=True), "caution", ("caution", "seizure_history")) for o in TMS],
-    *[
-        (o, mh(neurological_condition=True), "caution", ("caution", "neurological_condition"))
-        for o in TMS
-    ],
-    *[(o, mh(psychosis="current"), "caution", ("caution", "psychosis_current")) for o in TMS],
-    ("rtms", mh(psychosis="past"), "eligible", None),
-    *[
-        (o, mh(substance_use_disorder="current"), "caution", ("caution", "substance_use_current"))
-        for o in TMS
-    ],
-    ("rtms", mh(substance_use_disorder="past"), "eligible", None),
-    *[(o, mh(mania_history=True), "caution", ("caution", "mania_history")) for o in TMS],
-    ("rtms", {"conditions": ["bipolar_depression"]}, "caution", ("caution", "bipolar_switch")),
+    row("rtms",             mh(seizure_history=True),                                     "caution",         caution("seizure_history")),
+    row("deep_tms",         mh(seizure_history=True),                                     "caution",         caution("seizure_history")),
+    row("accelerated_itbs", mh(seizure_history=True),                                     "caution",         caution("seizure_history")),
+    row("rtms",             mh(neurological_condition=True),                              "caution",         caution("neurological_condition")),
+    row("deep_tms",         mh(neurological_condition=True),                              "caution",         caution("neurological_condition")),
+    row("accelerated_itbs", mh(neurological_condition=True),                              "caution",         caution("neurological_condition")),
+    row("rtms",             mh(psychosis="current"),                                      "caution",         caution("psychosis_current")),
+    row("deep_tms",         mh(psychosis="current"),                                      "caution",         caution("psychosis_current")),
+    row("accelerated_itbs", mh(psychosis="current"),                                      "caution",         caution("psychosis_current")),
+    row("rtms",             mh(psychosis="past"),                                         "eligible",        None),
+    row("rtms",             mh(substance_use_disorder="current"),                         "caution",         caution("substance_use_current")),
+    row("deep_tms",         mh(substance_use_disorder="current"),                         "caution",         caution("substance_use_current")),
+    row("accelerated_itbs", mh(substance_use_disorder="current"),                         "caution",         caution("substance_use_current")),
+    row("rtms",             mh(substance_use_disorder="past"),                            "eligible",        None),
+    row("rtms",             mh(mania_history=True),                                       "caution",         caution("mania_history")),
+    row("deep_tms",         mh(mania_history=True),                                       "caution",         caution("mania_history")),
+    row("accelerated_itbs", mh(mania_history=True),                                       "caution",         caution("mania_history")),
+    row("rtms",             {"conditions": ["bipolar_depression"]},                       "caution",         caution("bipolar_switch")),
     # TMS is not ruled out by ketamine's exclusions, and ECT has no screening rules in the evidence.
-    ("rtms", mh(aneurysm_or_avm=True, hypertension="uncontrolled"), "eligible", None),
-    ("ect", mh(metal_in_head=True, seizure_history=True), "eligible", ("info", "referral")),
+    row("rtms",             mh(aneurysm_or_avm=True, hypertension="uncontrolled"),        "eligible",        None),
+    row("ect",              mh(metal_in_head=True, seizure_history=True),                 "eligible",        info("referral")),
     # IV ketamine: consensus exclusions are cautions (no label); hypersensitivity is absolute.
-    ("iv_ketamine", mh(psychosis="past"), "caution", ("caution", "psychosis")),
-    ("iv_ketamine", mh(psychosis="current"), "caution", ("caution", "psychosis")),
-    ("iv_ketamine", mh(mania_history=True), "caution", ("caution", "mania_history")),
-    ("iv_ketamine", mh(substance_use_disorder="past"), "caution", ("caution", "substance_use")),
-    ("iv_ketamine", mh(ketamine_misuse=True), "caution", ("caution", "ketamine_misuse")),
-    (
-        "iv_ketamine",
-        mh(hypertension="uncontrolled"),
-        "caution",
-        ("caution", "hypertension_uncontrolled"),
-    ),
-    (
-        "iv_ketamine",
-        mh(hypertension="controlled"),
-        "caution",
-        ("caution", "hypertension_controlled"),
-    ),
-    (
-        "iv_ketamine",
-        mh(cardiovascular_disease=True),
-        "caution",
-        ("caution", "cardiovascular_disease"),
-    ),
-    ("iv_ketamine", mh(aneurysm_or_avm=True), "caution", ("caution", "aneurysm_or_avm")),
-    (
-        "iv_ketamine",
-        mh(intracerebral_hemorrhage=True),
-        "caution",
-        ("caution", "intracerebral_hemorrhage"),
-    ),
-    ("iv_ketamine", {"pregnancy": "yes"}, "caution", ("caution", "pregnancy")),
-    ("iv_ketamine", {"pregnancy": "breastfeeding"}, "caution", ("caution", "pregnancy")),
-    ("iv_ketamine", mh(bladder_disease=True), "caution", ("caution", "bladder_disease")),
-    *[
-        (
-            o,
-            mh(ketamine_hypersensitivity=True),
-            "contraindicated",
-            ("contraindication", "ketamine_hypersensitivity"),
-        )
-        for o in KETAMINE
-    ],
+    row("iv_ketamine",      mh(psychosis="past"),                                         "caution",         caution("psychosis")),
+    row("iv_ketamine",      mh(psychosis="current"),                                      "caution",         caution("psychosis")),
+    row("iv_ketamine",      mh(mania_history=True),                                       "caution",         caution("mania_history")),
+    row("iv_ketamine",      mh(substance_use_disorder="past"),                            "caution",         caution("substance_use")),
+    row("iv_ketamine",      mh(ketamine_misuse=True),                                     "caution",         caution("ketamine_misuse")),
+    row("iv_ketamine",      mh(hypertension="uncontrolled"),                              "caution",         caution("hypertension_uncontrolled")),
+    row("iv_ketamine",      mh(hypertension="controlled"),                                "caution",         caution("hypertension_controlled")),
+    row("iv_ketamine",      mh(cardiovascular_disease=True),                              "caution",         caution("cardiovascular_disease")),
+    row("iv_ketamine",      mh(aneurysm_or_avm=True),                                     "caution",         caution("aneurysm_or_avm")),
+    row("iv_ketamine",      mh(intracerebral_hemorrhage=True),                            "caution",         caution("intracerebral_hemorrhage")),
+    row("iv_ketamine",      {"pregnancy": "yes"},                                         "caution",         caution("pregnancy")),
+    row("iv_ketamine",      {"pregnancy": "breastfeeding"},                               "caution",         caution("pregnancy")),
+    row("iv_ketamine",      mh(bladder_disease=True),                                     "caution",         caution("bladder_disease")),
+    row("iv_ketamine",      mh(ketamine_hypersensitivity=True),                           "contraindicated", ci("ketamine_hypersensitivity")),
+    row("esketamine",       mh(ketamine_hypersensitivity=True),                           "contraindicated", ci("ketamine_hypersensitivity")),
     # Esketamine label: vascular contraindications are absolute.
-    (
-        "esketamine",
-        mh(aneurysm_or_avm=True),
-        "contraindicated",
-        ("contraindication", "aneurysm_or_avm"),
-    ),
-    (
-        "esketamine",
-        mh(intracerebral_hemorrhage=True),
-        "contraindicated",
-        ("contraindication", "intracerebral_hemorrhage"),
-    ),
-    ("esketamine", {"pregnancy": "yes"}, "caution", ("caution", "pregnancy")),
-    ("esketamine", {"pregnancy": "planning"}, "caution", ("caution", "pregnancy")),
-    ("esketamine", {"pregnancy": "breastfeeding"}, "eligible", None),
-    ("esketamine", mh(hypertension="controlled"), "caution", ("caution", "hypertension")),
-    ("esketamine", mh(bladder_disease=True), "eligible", None),
-    ("esketamine", {"age": 70}, "eligible", ("info", "older_adult_dose")),
-    ("esketamine", {}, "eligible", ("info", "rems")),
+    row("esketamine",       mh(aneurysm_or_avm=True),                                     "contraindicated", ci("aneurysm_or_avm")),
+    row("esketamine",       mh(intracerebral_hemorrhage=True),                            "contraindicated", ci("intracerebral_hemorrhage")),
+    row("esketamine",       {"pregnancy": "yes"},                                         "caution",         caution("pregnancy")),
+    row("esketamine",       {"pregnancy": "planning"},                                    "caution",         caution("pregnancy")),
+    row("esketamine",       {"pregnancy": "breastfeeding"},                               "eligible",        None),
+    row("esketamine",       mh(hypertension="controlled"),                                "caution",         caution("hypertension")),
+    row("esketamine",       mh(bladder_disease=True),                                     "eligible",        None),
+    row("esketamine",       {"age": 70},                                                  "eligible",        info("older_adult_dose")),
+    row("esketamine",       {},                                                           "eligible",        info("rems")),
     # Logistics are information, never a change of candidacy.
-    ("iv_ketamine", {"logistics": {"has_driver": False}}, "eligible", ("info", "needs_a_ride")),
-    ("esketamine", {"logistics": {"has_driver": False}}, "eligible", ("info", "needs_a_ride")),
-    *[
-        (o, {"logistics": {"can_attend_weekdays": False}}, "eligible", ("info", "weekday_visits"))
-        for o in TMS
-    ],
+    row("iv_ketamine",      lg(has_driver=False),                                         "eligible",        info("needs_a_ride")),
+    row("esketamine",       lg(has_driver=False),                                         "eligible",        info("needs_a_ride")),
+    row("rtms",             lg(can_attend_weekdays=False),                                "eligible",        info("weekday_visits")),
+    row("deep_tms",         lg(can_attend_weekdays=False),                                "eligible",        info("weekday_visits")),
+    row("accelerated_itbs", lg(can_attend_weekdays=False),                                "eligible",        info("weekday_visits")),
     # Indications by condition and age (regulatory status is asserted separately below).
-    *[
-        (o, {"age": 14}, "not_indicated", ("info", "not_indicated"))
-        for o in (*TMS, *KETAMINE, "ect")
-    ],
-    ("rtms", {"age": 15}, "eligible", ("info", "indication")),
-    ("rtms", {"age": 17}, "eligible", ("info", "indication")),
-    ("deep_tms", {"age": 17}, "not_indicated", ("info", "not_indicated")),
-    ("esketamine", {"age": 17}, "not_indicated", ("info", "not_indicated")),
-    ("iv_ketamine", {"age": 17}, "not_indicated", ("info", "not_indicated")),
-    *[(o, {"age": 18}, "eligible", ("info", "indication")) for o in (*TMS, *KETAMINE, "ect")],
-    ("deep_tms", {"conditions": ["ocd"]}, "eligible", ("info", "indication")),
-    ("rtms", {"conditions": ["ocd"]}, "not_indicated", ("info", "not_indicated")),
-    ("esketamine", {"conditions": ["ocd"]}, "not_indicated", ("info", "not_indicated")),
-    ("deep_tms", {"conditions": ["smoking_cessation"]}, "eligible", ("info", "indication")),
-    (
-        "accelerated_itbs",
-        {"conditions": ["smoking_cessation"]},
-        "not_indicated",
-        ("info", "not_indicated"),
-    ),
-    ("iv_ketamine", {"conditions": ["ptsd"]}, "eligible", ("info", "indication")),
-    ("iv_ketamine", {"conditions": ["generalized_anxiety"]}, "eligible", ("info", "indication")),
-    ("rtms", {"conditions": ["ptsd"]}, "not_indicated", ("info", "not_indicated")),
-    (
-        "esketamine",
-        {"conditions": ["bipolar_depression"]},
-        "not_indicated",
-        ("info", "not_indicated"),
-    ),
-    ("ect", {"conditions": ["bipolar_depression"]}, "eligible", ("info", "indication")),
+    row("rtms",             {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("deep_tms",         {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("accelerated_itbs", {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("iv_ketamine",      {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("esketamine",       {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("ect",              {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("rtms",             {"age": 15},                                                  "eligible",        info("indication")),
+    row("rtms",             {"age": 17},                                                  "eligible",        info("indication")),
+    row("deep_tms",         {"age": 17},                                                  "not_indicated",   info("not_indicated")),
+    row("esketamine",       {"age": 17},                                                  "not_indicated",   info("not_indicated")),
+    row("iv_ketamine",      {"age": 17},                                                  "not_indicated",   info("not_indicated")),
+    row("rtms",             {"age": 18},                                                  "eligible",        info("indication")),
+    row("deep_tms",         {"age": 18},                                                  "eligible",        info("indication")),
+    row("accelerated_itbs", {"age": 18},                                                  "eligible",        info("indication")),
+    row("iv_ketamine",      {"age": 18},                                                  "eligible",        info("indication")),
+    row("esketamine",       {"age": 18},                                                  "eligible",        info("indication")),
+    row("ect",              {"age": 18},                                                  "eligible",        info("indication")),
+    row("deep_tms",         {"conditions": ["ocd"]},                                      "eligible",        info("indication")),
+    row("rtms",             {"conditions": ["ocd"]},                                      "not_indicated",   info("not_indicated")),
+    row("esketamine",       {"conditions": ["ocd"]},                                      "not_indicated",   info("not_indicated")),
+    row("deep_tms",         {"conditions": ["smoking_cessation"]},                        "eligible",        info("indication")),
+    row("accelerated_itbs", {"conditions": ["smoking_cessation"]},                        "not_indicated",   info("not_indicated")),
+    row("iv_ketamine",      {"conditions": ["ptsd"]},                                     "eligible",        info("indication")),
+    row("iv_ketamine",      {"conditions": ["generalized_anxiety"]},                      "eligible",        info("indication")),
+    row("rtms",             {"conditions": ["ptsd"]},                                     "not_indicated",   info("not_indicated")),
+    row("esketamine",       {"conditions": ["bipolar_depression"]},                       "not_indicated",   info("not_indicated")),
+    row("ect",              {"conditions": ["bipolar_depression"]},                       "eligible",        info("indication")),
     # An absolute contraindication outranks "not indicated".
-    (
-        "rtms",
-        {"age": 12, **mh(cochlear_implant=True)},
-        "contraindicated",
-        ("contraindication", "cochlear_implant"),
-    ),
+    row("rtms",             {"age": 12, **mh(cochlear_implant=True)},                     "contraindicated", ci("cochlear_implant")),
     # Treatment history against the label.
-    (
-        "esketamine",
-        {"antidepressant_trials": ONE_FAILED},
-        "eligible",
-        ("info", "treatment_history_below_label"),
-    ),
-    ("esketamine", {"antidepressant_trials": [], "suicidal_thoughts": "active"}, "eligible", None),
-    ("rtms", {"antidepressant_trials": None}, "eligible", ("confirm", "treatment_history_unknown")),
-    (
-        "esketamine",
-        {"antidepressant_trials": None},
-        "eligible",
-        ("confirm", "treatment_history_unknown"),
-    ),
-    (
-        "esketamine",
-        {"antidepressant_trials": [{"name": "a", "adequate": None, "outcome": "no_response"}]},
-        "eligible",
-        ("confirm", "treatment_history_below_label"),
-    ),
-    ("rtms", {"antidepressant_trials": []}, "eligible", ("info", "treatment_history_below_label")),
-    ("ect", {"antidepressant_trials": None}, "eligible", None),
+    row("esketamine",       {"antidepressant_trials": [trial(True, "no_response")]},      "eligible",        info("treatment_history_below_label")),
+    row("esketamine",       {"antidepressant_trials": [], "suicidal_thoughts": "active"}, "eligible",        None),
+    row("rtms",             {"antidepressant_trials": None},                              "eligible",        confirm("treatment_history_unknown")),
+    row("esketamine",       {"antidepressant_trials": None},                              "eligible",        confirm("treatment_history_unknown")),
+    row("esketamine",       {"antidepressant_trials": [trial(None, "no_response")]},      "eligible",        confirm("treatment_history_below_label")),
+    row("rtms",             {"antidepressant_trials": []},                                "eligible",        info("treatment_history_below_label")),
+    row("ect",              {"antidepressant_trials": None},                              "eligible",        None),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("option_id", "change", "candidacy", "finding"), ROWS)
 def test_screening_row(
-    option_id: str, change: dict[str, Any], candidacy: str, finding: tuple[str, str] | None
+    option_id: str, change: dict[str, Any], candidacy: str, finding: Finding | None
 ) -> None:
     result = option(assess(request(**change)), option_id)
     assert result.candidacy == candidacy
@@ -266,26 +231,30 @@ def test_every_unanswered_safety_question_asks_for_confirmation() -> None:
     assert all(o.candidacy == "eligible" for o in result.options)
 
 
-@pytest.mark.parametrize(
-    ("change", "option_id", "status"),
-    [
-        ({}, "rtms", "fda_cleared"),
-        ({"age": 16}, "rtms", "fda_cleared"),
-        ({}, "esketamine", "fda_approved"),
-        ({}, "iv_ketamine", "off_label"),
-        ({"conditions": ["bipolar_depression"]}, "rtms", "off_label"),
-        ({"conditions": ["ocd"]}, "deep_tms", "fda_cleared"),
-        ({"conditions": ["ptsd"]}, "iv_ketamine", "off_label"),
-        # Of several matching uses, the strongest status is reported.
-        (
-            {"conditions": ["bipolar_depression", "major_depressive_disorder"]},
-            "rtms",
-            "fda_cleared",
-        ),
-    ],
-)
-def test_regulatory_status(change: dict[str, Any], option_id: str, status: str) -> None:
-    assert option(assess(request(**change)), option_id).regulatory_status == status
+def status(option_id: str, change: dict[str, Any], expected: str) -> Any:
+    return pytest.param(
+        option_id, change, expected, id=f"{option_id} | {describe(change)} -> {expected}"
+    )
+
+
+# fmt: off
+STATUS_ROWS = [
+    status("rtms",        {},                                                                  "fda_cleared"),
+    status("rtms",        {"age": 16},                                                         "fda_cleared"),
+    status("esketamine",  {},                                                                  "fda_approved"),
+    status("iv_ketamine", {},                                                                  "off_label"),
+    status("rtms",        {"conditions": ["bipolar_depression"]},                              "off_label"),
+    status("deep_tms",    {"conditions": ["ocd"]},                                             "fda_cleared"),
+    status("iv_ketamine", {"conditions": ["ptsd"]},                                            "off_label"),
+    # Of several matching uses, the strongest status is reported.
+    status("rtms",        {"conditions": ["bipolar_depression", "major_depressive_disorder"]}, "fda_cleared"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("option_id", "change", "expected"), STATUS_ROWS)
+def test_regulatory_status(option_id: str, change: dict[str, Any], expected: str) -> None:
+    assert option(assess(request(**change)), option_id).regulatory_status == expected
 
 
 def test_findings_are_ordered_strongest_first() -> None:

@@ -13,14 +13,12 @@ from trdnav.domain.fit import Weights, compute_fit, cost_score, static_scores, w
 from trdnav.domain.measures import instruments
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import (
-    OPTION_IDS,
     AssessmentResult,
     Cost,
     Course,
     Delivery,
     EvidenceStrength,
     IntRange,
-    OptionId,
     OptionResult,
     Outcomes,
     Range,
@@ -140,12 +138,13 @@ class Engine:
     """Assesses requests against one evidence base and one clinic's configuration."""
 
     def __init__(self, evidence: Evidence, clinic: ClinicConfig) -> None:
+        clinic.check_options(evidence.options)
         self.evidence = evidence
         self.clinic = clinic
         rule_sets = {name: rs.rules for name, rs in evidence.rule_sets.items()}
         self._static = {
-            oid: _static(evidence.options[oid], rule_sets, clinic, evidence.scales)
-            for oid in OPTION_IDS
+            oid: _static(option, rule_sets, clinic, evidence.scales)
+            for oid, option in evidence.options.items()
         }
         self._static_sources = frozenset().union(*(st.source_ids for st in self._static.values()))
         self._sources = {
@@ -216,11 +215,10 @@ class Engine:
         scores = {**st.scores, "low_cost": cost_score(oop, self.evidence.scales)}
         fit = compute_fit(weights, scores)
         plan = request.insurance.plan or "unknown"
-        option_id: OptionId = option.id
         return OptionResult.model_construct(
-            id=option_id,
+            id=option.id,
             name=option.name,
-            offered=self.clinic.offers(option_id),
+            offered=self.clinic.offers(option.id),
             candidacy=screening.candidacy,
             regulatory_status=screening.regulatory_status,
             findings=screening.findings,

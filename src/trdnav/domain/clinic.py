@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from trdnav.domain.evidence.schema import Span
 from trdnav.domain.results import OptionId
+
+
+class ClinicOptionError(ValueError):
+    """The clinic offers or prices an option id that the evidence does not know."""
 
 
 class Contact(BaseModel):
@@ -56,3 +61,13 @@ class ClinicConfig(BaseModel):
 
     def offers(self, option_id: str) -> bool:
         return option_id in self.offered
+
+    def check_options(self, known: Collection[str]) -> None:
+        """Refuse option ids the evidence does not know, naming them (a typo must not hide one)."""
+        for key, ids in (("offered", self.offered), ("prices", list(self.prices))):
+            unknown = [oid for oid in ids if oid not in known]
+            if unknown:
+                raise ClinicOptionError(
+                    f"clinic {self.slug!r}: {key}: no option {', '.join(map(repr, unknown))} "
+                    f"in the evidence (known: {', '.join(known)})"
+                )

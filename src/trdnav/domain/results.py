@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Collection, Iterator, Mapping
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-OptionId = Literal["rtms", "deep_tms", "accelerated_itbs", "iv_ketamine", "esketamine", "ect"]
-OPTION_IDS: tuple[OptionId, ...] = (
+# The ids contract assessment-v1 promises in every result, in this order. Options are data
+# (evidence/data/options/*.toml, the file name is the id); these six must always be there and
+# more may follow, so an option id is a string checked against the loaded evidence.
+CONTRACT_OPTION_IDS: tuple[str, ...] = (
     "rtms",
     "deep_tms",
     "accelerated_itbs",
@@ -15,6 +18,45 @@ OPTION_IDS: tuple[OptionId, ...] = (
     "esketamine",
     "ect",
 )
+OPTION_ID_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"  # fits storage (String(32))
+OptionId = Annotated[
+    str,
+    Field(
+        pattern=OPTION_ID_PATTERN,
+        description=(
+            "A treatment option of the evidence base. Always present: "
+            + ", ".join(CONTRACT_OPTION_IDS)
+            + " (contract assessment-v1); more ids may follow."
+        ),
+        examples=list(CONTRACT_OPTION_IDS),
+    ),
+]
+
+
+class _ShippedOptionIds(Collection[str]):
+    """The option ids of the evidence shipped with the package, contract ids first.
+
+    Read on first use. Prefer `evidence.options` wherever the evidence (or the Engine) is at
+    hand; this serves callers that are not handed it.
+    """
+
+    def _ids(self) -> Mapping[str, object]:
+        from trdnav.domain.evidence.loader import default_evidence  # it imports this module
+
+        return default_evidence().options
+
+    def __contains__(self, option_id: object) -> bool:
+        return option_id in self._ids()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids())
+
+    def __len__(self) -> int:
+        return len(self._ids())
+
+
+OPTION_IDS: Collection[str] = _ShippedOptionIds()
+
 Band = Literal["minimal", "mild", "moderate", "moderately_severe", "severe", "unknown"]
 Candidacy = Literal["eligible", "caution", "contraindicated", "not_indicated"]
 RegulatoryStatus = Literal["fda_cleared", "fda_approved", "off_label"]

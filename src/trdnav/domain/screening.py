@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 
+from trdnav.domain.evidence.fields import UNKNOWN_VALUES
 from trdnav.domain.evidence.schema import Indication, OptionData, Rule
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import Candidacy, Finding, RegulatoryStatus, TreatmentResistance
 
 _STATUS_RANK: dict[RegulatoryStatus, int] = {"fda_approved": 2, "fda_cleared": 1, "off_label": 0}
 _LEVEL_ORDER = {"contraindication": 0, "caution": 1, "confirm": 2, "info": 3}
-_UNKNOWN_VALUES = (None, "unknown")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class CompiledRule:
         rule = self.rule
         if self.answer is not None:
             value = self.answer(request)
-            if value in _UNKNOWN_VALUES:
+            if value in UNKNOWN_VALUES:
                 return self.on_unknown
             return self.on_hit if value in rule.when else None
         if rule.min_age is not None:

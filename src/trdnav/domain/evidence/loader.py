@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from trdnav.domain.evidence.schema import OptionData, RuleSet, Scales, SourceEntry
-from trdnav.domain.results import OPTION_IDS
+from trdnav.domain.evidence.fields import rule_defects
+from trdnav.domain.evidence.schema import OptionData, Rule, RuleSet, Scales, SourceEntry
+from trdnav.domain.results import CONTRACT_OPTION_IDS
 
 DATA_DIR = Path(__file__).parent / "data"
 EVIDENCE_VERSION = "2026.11"
@@ -26,6 +27,8 @@ class EvidenceError(ValueError):
 
 @dataclass(frozen=True)
 class Evidence:
+    """The loaded knowledge base. `options` is the option registry: the contract's six first."""
+
     version: str
     sources: dict[str, SourceEntry]
     rule_sets: dict[str, RuleSet]
@@ -70,6 +73,29 @@ def _source_refs(node: object, path: str) -> Iterator[tuple[str, str]]:
             yield from _source_refs(value, f"{path}[{i}]")
 
 
+def _check_rules(rules: list[Rule], where: str) -> None:
+    """Every rule's field names one answer of the request and its values have that type."""
+    for i, rule in enumerate(rules):
+        for key, problem in rule_defects(rule):
+            raise EvidenceError(f"{where}rules[{i}].{key}: {problem}")
+
+
+def option_ids(data_dir: Path) -> list[str]:
+    """The options of an evidence directory: one per options/*.toml, the file name is the id.
+
+    The contract's ids come first in the contract's order (a missing one is a defect); any
+    other option follows, by id.
+    """
+    found = {path.stem for path in (data_dir / "options").glob("*.toml")}
+    for option_id in CONTRACT_OPTION_IDS:
+        if option_id not in found:
+            raise EvidenceError(
+                f"options/{option_id}.toml: file is missing (contract assessment-v1 always "
+                "lists this option)"
+            )
+    return [*CONTRACT_OPTION_IDS, *sorted(found - set(CONTRACT_OPTION_IDS))]
+
+
 def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
     """Read every evidence file under `data_dir`, validate it, and check every cited source."""
     raw_sources = _read(data_dir / "sources.toml")
@@ -81,9 +107,11 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
         name: _parse(RuleSet, body, f"rules.toml: {name}")
         for name, body in _read(data_dir / "rules.toml").items()
     }
+    for name, rule_set in rule_sets.items():
+        _check_rules(rule_set.rules, f"rules.toml: {name}.")
     scales = _parse(Scales, _read(data_dir / "scales.toml"), "scales.toml")
     options: dict[str, OptionData] = {}
-    for option_id in OPTION_IDS:
+    for option_id in option_ids(data_dir):
         filename = f"options/{option_id}.toml"
         option = _parse(OptionData, _read(data_dir / filename), filename)
         if option.id != option_id:
@@ -91,6 +119,7 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
         for name in option.rule_sets:
             if name not in rule_sets:
                 raise EvidenceError(f"{filename}: rule_sets: no rule set {name!r} in rules.toml")
+        _check_rules(option.rules, f"{filename}: ")
         options[option_id] = option
 
     checked: list[tuple[str, object]] = [("rules.toml", rule_sets)]

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
 from trdnav.domain.requests import Condition, Plan
 from trdnav.domain.results import Coverage, OptionId, RegulatoryStatus
@@ -71,11 +80,13 @@ class Rule(_Data):
     "conditions" (matches when any listed condition is present); with `min_age` the rule
     matches from that age; with neither, it always applies (general information). When the
     answer is missing and `unknown` is set, a `confirm` finding asks a clinician to check it.
+    `when` values are kept exactly as written (strict types) and checked against the type of
+    the answer at `field` when the evidence loads (evidence/fields.py).
     """
 
     code: str
     field: str | None = None
-    when: list[str | bool] = []
+    when: list[StrictBool | StrictInt | StrictFloat | StrictStr] = []
     level: FindingLevelData
     message: str
     unknown: str | None = None

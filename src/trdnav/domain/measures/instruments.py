@@ -1,6 +1,7 @@
-"""Measurement instruments (PHQ-9, GAD-7): items, scoring, bands, response and remission.
+"""Measurement instruments (PHQ-9, GAD-7, ...): items, scoring, bands, response and remission.
 
-Instruments are data files registered by code; a new instrument registers the same way.
+Instruments are data files: every measures/data/*.toml is registered at first use, its file name
+being its code. A third instrument is a third file; code elsewhere registers the same way.
 """
 
 from __future__ import annotations
@@ -72,17 +73,6 @@ class Instrument(BaseModel):
         return None if self.remission_below is None else current < self.remission_below
 
 
-REGISTRY: dict[str, Instrument] = {}
-
-
-def register(instrument: Instrument) -> Instrument:
-    """Add an instrument to the registry (built-ins register exactly like additions)."""
-    if instrument.code in REGISTRY:
-        raise ValueError(f"instrument {instrument.code!r} is already registered")
-    REGISTRY[instrument.code] = instrument
-    return instrument
-
-
 def load_instrument(path: Path) -> Instrument:
     """Read one instrument file; errors name the file and key."""
     with path.open("rb") as fh:
@@ -95,13 +85,58 @@ def load_instrument(path: Path) -> Instrument:
         raise ValueError(f"{path.name}: {key}: {first['msg']}") from exc
 
 
+class Registry:
+    """Instruments by code; the built-ins register exactly like additions (Datasette's hooks)."""
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, Instrument] = {}
+
+    def register(self, instrument: Instrument) -> Instrument:
+        """Add one instrument; a code can be registered once."""
+        if instrument.code in self._by_code:
+            raise ValueError(f"instrument {instrument.code!r} is already registered")
+        self._by_code[instrument.code] = instrument
+        return instrument
+
+    def discover(self, data_dir: Path) -> list[Instrument]:
+        """Register every instrument file (*.toml) in `data_dir`, in file-name order."""
+        found = []
+        for path in sorted(data_dir.glob("*.toml")):
+            instrument = load_instrument(path)
+            if instrument.code != path.stem:
+                raise ValueError(
+                    f"{path.name}: code: says {instrument.code!r}, expected {path.stem!r} "
+                    "(the file name)"
+                )
+            found.append(self.register(instrument))
+        return found
+
+    def get(self, code: str) -> Instrument:
+        """The instrument with this code; KeyError naming the registered codes otherwise."""
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise KeyError(
+                f"no instrument {code!r} (registered: {', '.join(self._by_code)})"
+            ) from None
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self._by_code)
+
+
 @cache
-def _builtins() -> None:
-    for name in ("phq9", "gad7"):
-        register(load_instrument(DATA_DIR / f"{name}.toml"))
+def registry() -> Registry:
+    """The process's registry, holding every built-in instrument of measures/data."""
+    built_in = Registry()
+    built_in.discover(DATA_DIR)
+    return built_in
+
+
+def register(instrument: Instrument) -> Instrument:
+    """Add an instrument to the process's registry, next to the built-ins."""
+    return registry().register(instrument)
 
 
 def get(code: str) -> Instrument:
     """The registered instrument with this code."""
-    _builtins()
-    return REGISTRY[code]
+    return registry().get(code)
