@@ -18,11 +18,10 @@ from trdnav.domain.evidence.loader import (
     DATA_DIR,
     Evidence,
     EvidenceError,
-    default_evidence,
     load_evidence,
 )
 from trdnav.domain.measures import instruments
-from trdnav.domain.results import CONTRACT_OPTION_IDS, OPTION_IDS, AssessmentResult
+from trdnav.domain.results import CONTRACT_OPTION_IDS, AssessmentResult
 from trdnav.platform.clinics import load_clinic
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,11 +57,6 @@ def seven(data_copy: Path) -> Evidence:
 def test_an_added_option_file_is_discovered_after_the_contract_options(seven: Evidence) -> None:
     assert tuple(seven.options) == (*CONTRACT_OPTION_IDS, FIXTURE_OPTION)
     assert seven.options[FIXTURE_OPTION].name == "Fixture option (a copy of rTMS)"
-
-
-def test_option_ids_without_evidence_at_hand_are_the_shipped_registry(seven: Evidence) -> None:
-    assert tuple(OPTION_IDS) == tuple(default_evidence().options)
-    assert "rtms" in OPTION_IDS and FIXTURE_OPTION not in OPTION_IDS
 
 
 def test_the_engine_assesses_and_ranks_an_added_option(seven: Evidence) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,30 +31,6 @@ OptionId = Annotated[
     ),
 ]
 
-
-class _ShippedOptionIds(Collection[str]):
-    """The option ids of the evidence shipped with the package, contract ids first.
-
-    Read on first use. Prefer `evidence.options` wherever the evidence (or the Engine) is at
-    hand; this serves callers that are not handed it.
-    """
-
-    def _ids(self) -> Mapping[str, object]:
-        from trdnav.domain.evidence.loader import default_evidence  # it imports this module
-
-        return default_evidence().options
-
-    def __contains__(self, option_id: object) -> bool:
-        return option_id in self._ids()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids())
-
-    def __len__(self) -> int:
-        return len(self._ids())
-
-
-OPTION_IDS: Collection[str] = _ShippedOptionIds()
 
 Band = Literal["minimal", "mild", "moderate", "moderately_severe", "severe", "unknown"]
 Candidacy = Literal["eligible", "caution", "contraindicated", "not_indicated"]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from trdnav.domain.assessment import Engine
 from trdnav.domain.record import to_request
-from trdnav.domain.results import OPTION_IDS, AssessmentResult, Candidacy
+from trdnav.domain.results import AssessmentResult, Candidacy
 from trdnav.features.records.service import RecordError
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
@@ -66,7 +66,7 @@ def decide(
     now: datetime,
 ) -> CandidacyDecision:
     """Record the prescriber's candidacy for one option; disagreeing needs a reason."""
-    if option_id not in OPTION_IDS:
+    if option_id not in engine.evidence.options:
         raise RecordError("option_id", "is not an option")
     if decision not in CANDIDACIES:
         raise RecordError("decision", "must be one of " + ", ".join(CANDIDACIES))
