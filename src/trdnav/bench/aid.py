@@ -101,5 +101,19 @@ def bench_results_page(quick: bool) -> dict[str, float]:
     }
 
 
+def run(quick: bool) -> dict[str, Any]:
+    """The decision aid's benchmarks: server time of the results page."""
+    return {"results_page": bench_results_page(quick)}
+
+
+def summary(report: dict[str, Any]) -> list[str]:
+    """Readable lines for the aid's benchmarks."""
+    r = report["results_page"]
+    return [
+        "results page: "
+        + ", ".join(f"{k} {v:,.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in r.items())
+    ]
+
+
 if __name__ == "__main__":  # pragma: no cover
-    print(bench_results_page(quick=False))
+    print(summary(run(quick=False)))

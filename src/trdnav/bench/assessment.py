@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -185,46 +184,31 @@ def bench_http(seconds: float, memory_requests: int) -> dict[str, Any]:
     }
 
 
-def _optional(name: str) -> Callable[[bool], dict[str, Any]] | None:
-    """Benchmarks contributed by other areas register as `trdnav.benchmarks_<area>.bench_*`."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"trdnav.benchmarks_{name}")
-    except ModuleNotFoundError:
-        return None
-    fn: Callable[[bool], dict[str, Any]] = module.bench_results_page
-    return fn
-
-
-def run_all(quick: bool = False) -> dict[str, Any]:
-    """Run every benchmark, print a summary, write var/bench.json."""
-    report: dict[str, Any] = {
+def run(quick: bool) -> dict[str, Any]:
+    """The assessment benchmarks: in-process throughput, HTTP vs healthz, server memory."""
+    return {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "in_process": bench_in_process(2_000 if quick else 20_000),
         "http": bench_http(2.0 if quick else 8.0, 1_000 if quick else 10_000),
     }
-    results_page = _optional("patient")
-    if results_page is not None:
-        report["results_page"] = results_page(quick)
-    out = Path("var") / "bench.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+
+
+def summary(report: dict[str, Any]) -> list[str]:
+    """Readable lines for the assessment benchmarks."""
     ip, http = report["in_process"], report["http"]
-    print(f"in-process assessments: {ip['assessments_per_s']:,.0f}/s ({ip['mean_us']:.0f} µs each)")
+    lines = [
+        f"in-process assessments: {ip['assessments_per_s']:,.0f}/s ({ip['mean_us']:.0f} µs each)"
+    ]
     for name in ("healthz", "assessments"):
         r = http[name]
-        print(
+        lines.append(
             f"HTTP {name:<12} {r['rps']:,.0f} req/s  p50 {r['p50_ms']:.1f} ms  "
             f"p99 {r['p99_ms']:.1f} ms  ({r['requests']:,} requests, {CONCURRENCY} connections)"
         )
-    print(f"assessments / healthz: {http['assessments_vs_healthz']:.0%}")
+    lines.append(f"assessments / healthz: {http['assessments_vs_healthz']:.0%}")
     m = http["memory"]
-    print(
+    lines.append(
         f"server RSS before/after {m['requests']:,} assessments: {m['rss_before_kib']:,} / "
         f"{m['rss_after_kib']:,} KiB (growth {m['growth_kib']:,} KiB)"
     )
-    if "results_page" in report:
-        print(f"results page: {json.dumps(report['results_page'])}")
-    print(f"written to {out}")
-    return report
+    return lines

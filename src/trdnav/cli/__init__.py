@@ -161,8 +161,11 @@ def db_upgrade(database: DatabaseOpt = None) -> None:
 @app.command()
 def bench(
     quick: Annotated[bool, typer.Option(help="Fewer iterations (a smoke run).")] = False,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Run only these benchmarks (repeatable).")
+    ] = None,
 ) -> None:
-    """Measure assessment throughput in-process and over HTTP, and server memory."""
-    from trdnav.bench.assessment import run_all
+    """Run the benchmarks (throughput, latency, memory) and write var/bench.json."""
+    from trdnav.bench import run_all
 
-    run_all(quick=quick)
+    run_all(quick=quick, only=only or None)
