@@ -1,0 +1,182 @@
+"""Walk the calendar to lay out one course: same resource and time each day where possible.
+
+The walker is the one place a course becomes dated sessions: the booking service proposes a
+course with it, the greedy planner plans patients one by one with it and the CP-SAT planner
+generates its candidate courses with it. It only places what `Board` says is free, and what it
+returns obeys the course's rules (the caller still runs `check_course` before writing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from trdnav.domain.scheduling.calendar import Window, intersect, week_of
+from trdnav.domain.scheduling.rules import Rules, Slot
+
+STEP = 5  # minutes between the start times tried around the preferred time
+
+
+class Board(Protocol):
+    """What is open and free: resource windows, bookings, and the patient's own time."""
+
+    def window(self, resource: str, day: date) -> Window | None: ...
+
+    def free(self, resource: str, day: date, start: int, end: int) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a course could not be laid out: the first session that found no place."""
+
+    number: int
+    after: date
+    reason: str
+    first: date | None = None  # the day the first session got, if it got one
+
+
+PatientWindow = Callable[[date], Window | None]
+
+
+def _always(_day: date) -> Window | None:
+    return Window(0, 24 * 60)
+
+
+def _times(win: Window, preferred: int, length: int, flexible: bool) -> list[int]:
+    """Start times in the window, nearest to the preferred time first."""
+    if not flexible:
+        return [preferred] if win.contains(preferred, preferred + length) else []
+    latest = win.end - length
+    if latest < win.start:
+        return []
+    anchor = min(max(preferred, win.start), latest)
+    out = [anchor]
+    for k in range(1, (win.end - win.start) // STEP + 2):
+        for t in (anchor - k * STEP, anchor + k * STEP):
+            if win.start <= t <= latest:
+                out.append(t)
+    return out
+
+
+def _spacing(per_week: int) -> int:
+    # Spread a phase over its week (twice weekly: Monday and Thursday, not Monday and Tuesday).
+    return max(1, 7 // per_week)
+
+
+def walk(
+    rules: Rules,
+    start_on: date,
+    preferred: int | None,
+    resources: Sequence[str],
+    board: Board,
+    *,
+    patient: PatientWindow = _always,
+    patient_free: Callable[[date, int, int], bool] | None = None,
+    flexible: bool = True,
+    last_day: date | None = None,
+) -> list[Slot] | Failure:
+    """Lay out every session of a course from `start_on`; a Failure when it cannot fit whole.
+
+    `flexible=False` keeps the first resource and the preferred time only (a strict pattern,
+    skipping days when that place is taken); otherwise other times, nearest first, then the
+    other resources are tried on each day.
+    """
+    slots: list[Slot] = []
+    day = start_on
+    limit = last_day or start_on + timedelta(days=rules.max_weeks * 7 + 366)
+    order = list(resources)
+    while len(slots) < rules.total:
+        number = len(slots) + 1
+        phase_index = rules.phase_of(number)
+        phase = rules.phases[phase_index]
+        if day > limit:
+            first = slots[0].day if slots else None
+            return Failure(number, day, "no place before the end of the planning window", first)
+        if slots and (day - slots[0].day).days >= rules.max_weeks * 7:
+            reason = f"the course would not end within {rules.max_weeks} weeks"
+            return Failure(number, day, reason, slots[0].day)
+        same_phase = [s for s in slots if s.phase == phase_index]
+        if (
+            phase.starts_new_week
+            and not same_phase
+            and slots
+            and week_of(day) <= week_of(slots[-1].day)
+        ):
+            day = week_of(slots[-1].day) + timedelta(days=7)
+            continue
+        if sum(1 for s in same_phase if week_of(s.day) == week_of(day)) >= phase.per_week:
+            day = week_of(day) + timedelta(days=7)
+            continue
+        if same_phase and phase.per_week <= 2:
+            earliest = same_phase[-1].day + timedelta(days=_spacing(phase.per_week))
+            if day < earliest and week_of(earliest) == week_of(day):
+                day = earliest
+                continue
+        placed = _place_day(
+            rules, day, number, preferred, order, board, patient, patient_free, slots, flexible
+        )
+        if placed and preferred is None:
+            preferred = placed[0].start
+        if placed:
+            order = [placed[-1].resource] + [r for r in order if r != placed[-1].resource]
+        slots.extend(placed)
+        day += timedelta(days=1)
+    return slots
+
+
+def _place_day(
+    rules: Rules,
+    day: date,
+    number: int,
+    preferred: int | None,
+    resources: Sequence[str],
+    board: Board,
+    patient: PatientWindow,
+    patient_free: Callable[[date, int, int], bool] | None,
+    slots: list[Slot],
+    flexible: bool,
+) -> list[Slot]:
+    """As many sessions as the day may hold (one for most templates), each after the last."""
+    placed: list[Slot] = []
+    own = patient(day)
+    if own is None:
+        return placed
+    while number + len(placed) <= rules.total and len(placed) < rules.max_per_day:
+        n = number + len(placed)
+        phase_index = rules.phase_of(n)
+        if placed and phase_index != placed[0].phase:
+            break  # a new phase starts on another day
+        phase = rules.phases[phase_index]
+        in_week = sum(
+            1
+            for s in [*slots, *placed]
+            if s.phase == phase_index and week_of(s.day) == week_of(day)
+        )
+        if in_week >= phase.per_week:
+            break
+        length = rules.length(n)
+        not_before = placed[-1].end + rules.min_gap_minutes if placed else 0
+        found = None
+        for resource in resources if flexible or not placed else resources[:1]:
+            win = intersect(board.window(resource, day), own)
+            if win is None:
+                continue
+            want = preferred if preferred is not None else win.start
+            if placed:
+                want = max(want, not_before)
+            for t in _times(win, want, length, flexible or bool(placed)):
+                if t < not_before:
+                    continue
+                if board.free(resource, day, t, t + length) and (
+                    patient_free is None or patient_free(day, t, t + length)
+                ):
+                    found = Slot(n, phase_index, resource, day, t, t + length)
+                    break
+            if found or not flexible:
+                break
+        if found is None:
+            break
+        placed.append(found)
+    return placed
