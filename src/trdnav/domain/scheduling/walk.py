@@ -111,7 +111,8 @@ def walk(
             continue
         if same_phase and phase.per_week <= 2:
             earliest = same_phase[-1].day + timedelta(days=_spacing(phase.per_week))
-            if day < earliest and week_of(earliest) == week_of(day):
+            # ...unless that leaves only the end of the week (a closed day moved the first one).
+            if day < earliest and week_of(earliest) == week_of(day) and earliest.weekday() <= 3:
                 day = earliest
                 continue
         placed = _place_day(
@@ -159,7 +160,10 @@ def _place_day(
         length = rules.length(n)
         not_before = placed[-1].end + rules.min_gap_minutes if placed else 0
         found = None
-        for resource in resources if flexible or not placed else resources[:1]:
+        # The preferred time on any resource beats another time on the same one.
+        options: list[tuple[int, int, str]] = []
+        pool = resources if flexible or not placed else resources[:1]
+        for rank, resource in enumerate(pool):
             win = intersect(board.window(resource, day), own)
             if win is None:
                 continue
@@ -167,14 +171,15 @@ def _place_day(
             if placed:
                 want = max(want, not_before)
             for t in _times(win, want, length, flexible or bool(placed)):
-                if t < not_before:
-                    continue
-                if board.free(resource, day, t, t + length) and (
-                    patient_free is None or patient_free(day, t, t + length)
-                ):
-                    found = Slot(n, phase_index, resource, day, t, t + length)
-                    break
-            if found or not flexible:
+                if t >= not_before:
+                    options.append((abs(t - want), rank, resource + "\0" + str(t)))
+        for _, _, key in sorted(options):
+            resource, raw = key.split("\0")
+            t = int(raw)
+            if board.free(resource, day, t, t + length) and (
+                patient_free is None or patient_free(day, t, t + length)
+            ):
+                found = Slot(n, phase_index, resource, day, t, t + length)
                 break
         if found is None:
             break
