@@ -3,6 +3,10 @@
 from fastapi import APIRouter
 
 from trdnav.features.courses.routes.api import router as api
+from trdnav.features.courses.routes.calendar import router as calendar
+from trdnav.features.courses.routes.pages import router as pages
+from trdnav.features.courses.routes.waitlist import router as waitlist
 
 router = APIRouter()
-router.include_router(api)
+for part in (api, pages, calendar, waitlist):
+    router.include_router(part)
