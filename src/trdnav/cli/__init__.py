@@ -167,7 +167,9 @@ def db_upgrade(database: DatabaseOpt = None) -> None:
 def bench(
     quick: Annotated[bool, typer.Option(help="Fewer iterations (a smoke run).")] = False,
 ) -> None:
-    """Measure assessment throughput in-process and over HTTP, and server memory."""
-    from trdnav.bench.assessment import run_all
+    """Measure assessment throughput and server memory, booking throughput with 16 concurrent
+    clients (PostgreSQL when TRDNAV_BENCH_POSTGRES_URL is set) and the waitlist planner."""
+    from trdnav.bench import assessment, scheduling
 
-    run_all(quick=quick)
+    assessment.run_all(quick=quick)
+    scheduling.run_all(quick=quick)

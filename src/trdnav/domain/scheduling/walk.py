@@ -65,6 +65,22 @@ def _spacing(per_week: int) -> int:
     return max(1, 7 // per_week)
 
 
+@dataclass
+class _Tally:
+    """Sessions placed so far, per (phase, week) and the last one of each phase."""
+
+    per_week: dict[tuple[int, date], int]
+    last_of_phase: dict[int, Slot]
+
+    def add(self, slot: Slot) -> None:
+        key = (slot.phase, week_of(slot.day))
+        self.per_week[key] = self.per_week.get(key, 0) + 1
+        self.last_of_phase[slot.phase] = slot
+
+    def in_week(self, phase: int, day: date) -> int:
+        return self.per_week.get((phase, week_of(day)), 0)
+
+
 def walk(
     rules: Rules,
     start_on: date,
@@ -84,9 +100,11 @@ def walk(
     other resources are tried on each day.
     """
     slots: list[Slot] = []
+    tally = _Tally({}, {})
     day = start_on
     limit = last_day or start_on + timedelta(days=rules.max_weeks * 7 + 366)
     order = list(resources)
+    span = rules.max_weeks * 7
     while len(slots) < rules.total:
         number = len(slots) + 1
         phase_index = rules.phase_of(number)
@@ -94,37 +112,49 @@ def walk(
         if day > limit:
             first = slots[0].day if slots else None
             return Failure(number, day, "no place before the end of the planning window", first)
-        if slots and (day - slots[0].day).days >= rules.max_weeks * 7:
+        if slots and (day - slots[0].day).days >= span:
             reason = f"the course would not end within {rules.max_weeks} weeks"
             return Failure(number, day, reason, slots[0].day)
-        same_phase = [s for s in slots if s.phase == phase_index]
-        if (
-            phase.starts_new_week
-            and not same_phase
-            and slots
-            and week_of(day) <= week_of(slots[-1].day)
-        ):
-            day = week_of(slots[-1].day) + timedelta(days=7)
-            continue
-        if sum(1 for s in same_phase if week_of(s.day) == week_of(day)) >= phase.per_week:
+        last_same = tally.last_of_phase.get(phase_index)
+        if phase.starts_new_week and last_same is None and slots:
+            monday = week_of(slots[-1].day) + timedelta(days=7)
+            if day < monday:
+                day = monday
+                continue
+        if tally.in_week(phase_index, day) >= phase.per_week:
             day = week_of(day) + timedelta(days=7)
             continue
-        if same_phase and phase.per_week <= 2:
-            earliest = same_phase[-1].day + timedelta(days=_spacing(phase.per_week))
+        if last_same is not None and phase.per_week <= 2:
+            earliest = last_same.day + timedelta(days=_spacing(phase.per_week))
             # ...unless that leaves only the end of the week (a closed day moved the first one).
             if day < earliest and week_of(earliest) == week_of(day) and earliest.weekday() <= 3:
                 day = earliest
                 continue
         placed = _place_day(
-            rules, day, number, preferred, order, board, patient, patient_free, slots, flexible
+            rules, day, number, preferred, order, board, patient, patient_free, tally, flexible
         )
         if placed and preferred is None:
             preferred = placed[0].start
         if placed:
             order = [placed[-1].resource] + [r for r in order if r != placed[-1].resource]
+        for slot in placed:
+            tally.add(slot)
         slots.extend(placed)
         day += timedelta(days=1)
     return slots
+
+
+def _fits(
+    board: Board,
+    patient_free: Callable[[date, int, int], bool] | None,
+    resource: str,
+    day: date,
+    t: int,
+    length: int,
+) -> bool:
+    return board.free(resource, day, t, t + length) and (
+        patient_free is None or patient_free(day, t, t + length)
+    )
 
 
 def _place_day(
@@ -136,7 +166,7 @@ def _place_day(
     board: Board,
     patient: PatientWindow,
     patient_free: Callable[[date, int, int], bool] | None,
-    slots: list[Slot],
+    tally: _Tally,
     flexible: bool,
 ) -> list[Slot]:
     """As many sessions as the day may hold (one for most templates), each after the last."""
@@ -149,38 +179,38 @@ def _place_day(
         phase_index = rules.phase_of(n)
         if placed and phase_index != placed[0].phase:
             break  # a new phase starts on another day
-        phase = rules.phases[phase_index]
-        in_week = sum(
-            1
-            for s in [*slots, *placed]
-            if s.phase == phase_index and week_of(s.day) == week_of(day)
-        )
-        if in_week >= phase.per_week:
+        in_week = tally.in_week(phase_index, day) + len(placed)
+        if in_week >= rules.phases[phase_index].per_week:
             break
         length = rules.length(n)
         not_before = placed[-1].end + rules.min_gap_minutes if placed else 0
-        found = None
-        # The preferred time on any resource beats another time on the same one.
-        options: list[tuple[int, int, str]] = []
         pool = resources if flexible or not placed else resources[:1]
-        for rank, resource in enumerate(pool):
-            win = intersect(board.window(resource, day), own)
+        windows = [(r, intersect(board.window(r, day), own)) for r in pool]
+        found = None
+        # Fast path: the preferred time on any resource, in order.
+        for resource, win in windows:
             if win is None:
                 continue
-            want = preferred if preferred is not None else win.start
-            if placed:
-                want = max(want, not_before)
-            for t in _times(win, want, length, flexible or bool(placed)):
-                if t >= not_before:
-                    options.append((abs(t - want), rank, resource + "\0" + str(t)))
-        for _, _, key in sorted(options):
-            resource, raw = key.split("\0")
-            t = int(raw)
-            if board.free(resource, day, t, t + length) and (
-                patient_free is None or patient_free(day, t, t + length)
+            want = max(preferred if preferred is not None else win.start, not_before)
+            if win.contains(want, want + length) and _fits(
+                board, patient_free, resource, day, want, length
             ):
-                found = Slot(n, phase_index, resource, day, t, t + length)
+                found = Slot(n, phase_index, resource, day, want, want + length)
                 break
+        if found is None and (flexible or placed):
+            # The preferred time on any resource beats another time on the same one.
+            options: list[tuple[int, int, int, str]] = []
+            for rank, (resource, win) in enumerate(windows):
+                if win is None:
+                    continue
+                want = max(preferred if preferred is not None else win.start, not_before)
+                for t in _times(win, want, length, True):
+                    if t >= not_before:
+                        options.append((abs(t - want), rank, t, resource))
+            for _, _, t, resource in sorted(options):
+                if _fits(board, patient_free, resource, day, t, length):
+                    found = Slot(n, phase_index, resource, day, t, t + length)
+                    break
         if found is None:
             break
         placed.append(found)

@@ -8,11 +8,13 @@ better of the two valid plans is returned, so the answer is never worse than the
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
+from trdnav.domain.scheduling.planner.board import PlanBoard
 from trdnav.domain.scheduling.planner.check import check_plan
 from trdnav.domain.scheduling.planner.cpsat import plan_cpsat
-from trdnav.domain.scheduling.planner.greedy import earliest_course, plan_greedy
+from trdnav.domain.scheduling.planner.greedy import earliest_course, plan_greedy, shortest_first
 from trdnav.domain.scheduling.planner.instance import (
     Assignment,
     CourseOut,
@@ -61,17 +63,18 @@ def _as_plan(problem: Problem, assignment: Assignment, optimal: bool, solver: st
     )
 
 
-def _alone_bound(problem: Problem) -> tuple[int, int]:
-    """What each patient could get alone (an upper bound on what any plan can reach)."""
-    from trdnav.domain.scheduling.planner.board import PlanBoard
-
+def _as_early_as_alone(problem: Problem, assignment: Assignment) -> bool:
+    """True when every patient is planned and starts as early as they could were they alone
+    (no plan can do better: the plan is optimal)."""
     board = PlanBoard(problem)
-    alone: Assignment = {}
     for patient in problem.patients:
-        course = earliest_course(problem, patient, board)
-        if course is not None:
-            alone[patient.id] = course
-    return _score(problem, alone)
+        mine = assignment.get(patient.id)
+        if mine is None:
+            return False
+        alone = earliest_course(problem, patient, board)
+        if alone is None or alone[0].day < mine[0].day:
+            return False
+    return True
 
 
 def plan(
@@ -82,14 +85,23 @@ def plan(
     workers: int = 2,
 ) -> Plan:
     """Plan the waitlist: a valid plan, at least as good as the greedy baseline."""
+    started = time.perf_counter()
     problem = Problem.of(instance)
     greedy = plan_greedy(problem)
-    best, name, proven = greedy, "greedy (priority order, earliest start)", False
+    best, name = greedy, "greedy (priority order, earliest start)"
     if solver == "cpsat" and problem.patients:
-        found, _ = plan_cpsat(problem, greedy, time_limit, workers=workers)
-        candidate = _as_plan(problem, found, False, "cp-sat")
-        if not check_plan(instance, candidate) and _score(problem, found) > _score(problem, greedy):
-            best, name = found, "cp-sat (OR-Tools) over walked courses, from the greedy plan"
-    # Optimal only when every patient starts as early as they could were they alone.
-    proven = _score(problem, best) == _alone_bound(problem)
+        # A second greedy pass (shortest courses first within a priority) seeds the search too.
+        variant = plan_greedy(problem, shortest_first(problem))
+        seeds = [greedy, variant]
+        seed = max(seeds, key=lambda a: _score(problem, a))
+        left = time_limit - (time.perf_counter() - started)
+        found, _ = plan_cpsat(problem, seed, seeds, max(0.2, left), workers=workers)
+        for option, label in (
+            (variant, "greedy, shortest courses first within a priority"),
+            (found, "cp-sat (OR-Tools) over walked courses, from the greedy plans"),
+        ):
+            better = _score(problem, option) > _score(problem, best)
+            if better and not check_plan(instance, _as_plan(problem, option, False, label)):
+                best, name = option, label
+    proven = _as_early_as_alone(problem, best)
     return _as_plan(problem, best, proven, name)

@@ -9,6 +9,7 @@ point. The objective is planner-v1's: most priority planned, then least total wa
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -35,17 +36,26 @@ def _start_days(problem: Problem, patient: PatientIn, want: int) -> list[date]:
     return head + [rest[int(i * len(rest) / k)] for i in range(k)]
 
 
-def candidates(problem: Problem, greedy: Assignment, budget: int) -> dict[str, list[list[Slot]]]:
-    """Distinct whole courses per patient; the greedy course first where there is one."""
+def candidates(
+    problem: Problem, seeds: list[Assignment], budget: int, deadline: float
+) -> dict[str, list[list[Slot]]]:
+    """Distinct whole courses per patient; the seed plans' courses first (the first seed's
+    course is candidate 0). Generation stops at `deadline` (perf_counter)."""
     board = PlanBoard(problem)
     per_patient = max(4, budget // max(1, len(problem.patients)))
     out: dict[str, list[list[Slot]]] = {}
     for index, patient in enumerate(problem.patients):
         pool: list[list[Slot]] = []
         seen: set[tuple[tuple[str, date, int], ...]] = set()
-        if patient.id in greedy:
-            pool.append(greedy[patient.id])
-            seen.add(tuple((s.resource, s.day, s.start) for s in greedy[patient.id]))
+        for seed in seeds:
+            if patient.id in seed:
+                key = tuple((s.resource, s.day, s.start) for s in seed[patient.id])
+                if key not in seen:
+                    seen.add(key)
+                    pool.append(seed[patient.id])
+        if time.perf_counter() > deadline:
+            out[patient.id] = pool
+            continue
         rules = problem.rules[patient.option]
         lanes = [
             (r, t)
@@ -87,11 +97,18 @@ def candidates(problem: Problem, greedy: Assignment, budget: int) -> dict[str, l
 
 
 def plan_cpsat(
-    problem: Problem, greedy: Assignment, time_limit: float, workers: int = 2, seed: int = 0
+    problem: Problem,
+    greedy: Assignment,
+    seeds: list[Assignment],
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
 ) -> tuple[Assignment, bool]:
-    """The best assignment found in the time limit, and whether CP-SAT proved it optimal over
-    its candidates."""
-    pools = candidates(problem, greedy, CANDIDATE_BUDGET)
+    """The best assignment found in the time limit (candidates included), and whether CP-SAT
+    proved it optimal over its candidates. `greedy` is the hint; `seeds` all give candidates."""
+    started = time.perf_counter()
+    ordered = [greedy] + [s for s in seeds if s is not greedy]
+    pools = candidates(problem, ordered, CANDIDATE_BUDGET, started + time_limit * 0.35)
     model = cp_model.CpModel()
     chosen: dict[tuple[str, int], cp_model.IntVar] = {}
     spans: dict[tuple[str, date], list[tuple[int, int, cp_model.IntVar]]] = defaultdict(list)
@@ -122,7 +139,7 @@ def plan_cpsat(
                 model.add_at_most_one(covering)
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     status = solver.solve(model)
