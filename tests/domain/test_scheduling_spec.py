@@ -123,9 +123,9 @@ BROKEN = [
         "outside the hours",
     ),
     (
-        "taper same week",
-        lambda x: [*x[:2], s(3, 1, MON + timedelta(2), 540)],
-        "must start in a week after",
+        "phases out of order",
+        lambda x: [s(1, 1, MON, 540, 60), s(2, 0, MON + timedelta(1), 540), x[2]],
+        "phases in order",
     ),
     ("missing one", lambda x: x[:2], "needs 3 sessions"),
     ("wrong length", lambda x: [s(1, 0, MON, 540, 40), *x[1:]], "must last 60 minutes"),
@@ -146,3 +146,21 @@ def test_local_time_survives_daylight_saving() -> None:
     before, after = to_utc(date(2027, 3, 12), 540, tz), to_utc(date(2027, 3, 15), 540, tz)
     assert (before.hour, after.hour) == (18, 17)  # 09:00 local both days
     assert to_local(after, tz) == (date(2027, 3, 15), 540)
+
+
+def test_closed_days_never_make_a_course_unbookable_for_want_of_a_new_week() -> None:
+    """Deep TMS spans exactly 16 weeks; a holiday in its daily weeks leaves no room for a fresh
+    week before the twice-weekly phase, which then follows at once (still within 16 weeks)."""
+    closed = {MON + timedelta(days=8), MON + timedelta(days=17), MON + timedelta(days=23)}
+    for tid in ("deep_tms", "rtms"):
+        slots = walk(rules(tid), MON, 9 * 60, ["r"], Open(closed))
+        assert isinstance(slots, list), (tid, slots)
+        assert check_course(rules(tid), slots, Open(closed).window) == []
+    plain = walk(rules("rtms"), MON, 9 * 60, ["r"], Open())
+    assert isinstance(plain, list)
+    taper = [week_of(x.day) for x in plain if x.phase > 0]
+    assert Counter(taper) == {
+        MON + timedelta(weeks=6): 3,
+        MON + timedelta(weeks=7): 2,
+        MON + timedelta(weeks=8): 1,
+    }

@@ -31,7 +31,8 @@ class Phase(BaseModel):
     name: str = Field(min_length=1)
     sessions: int = Field(ge=1, le=200)
     per_week: int = Field(ge=1, le=70)  # at most this many of the phase in a Monday–Sunday week
-    # The phase starts in a later Monday–Sunday week than the previous phase ended (a taper).
+    # Preferably start in a later Monday–Sunday week than the previous phase ended (a taper
+    # week); the walker falls back to following at once when closed days leave no room.
     starts_new_week: bool = False
     source_ids: SourceIds = Field(min_length=1)
 

@@ -92,13 +92,55 @@ def walk(
     patient_free: Callable[[date, int, int], bool] | None = None,
     flexible: bool = True,
     last_day: date | None = None,
+    new_weeks: bool = True,
 ) -> list[Slot] | Failure:
     """Lay out every session of a course from `start_on`; a Failure when it cannot fit whole.
 
     `flexible=False` keeps the first resource and the preferred time only (a strict pattern,
     skipping days when that place is taken); otherwise other times, nearest first, then the
-    other resources are tried on each day.
+    other resources are tried on each day. A phase that prefers a new week (a taper) gets one
+    when the course still fits; when closed days leave no room for that, it follows at once.
     """
+    found = _walk(
+        rules,
+        start_on,
+        preferred,
+        resources,
+        board,
+        patient,
+        patient_free,
+        flexible,
+        last_day,
+        new_weeks,
+    )
+    if isinstance(found, Failure) and new_weeks and any(p.starts_new_week for p in rules.phases):
+        return _walk(
+            rules,
+            start_on,
+            preferred,
+            resources,
+            board,
+            patient,
+            patient_free,
+            flexible,
+            last_day,
+            False,
+        )
+    return found
+
+
+def _walk(
+    rules: Rules,
+    start_on: date,
+    preferred: int | None,
+    resources: Sequence[str],
+    board: Board,
+    patient: PatientWindow,
+    patient_free: Callable[[date, int, int], bool] | None,
+    flexible: bool,
+    last_day: date | None,
+    new_weeks: bool,
+) -> list[Slot] | Failure:
     slots: list[Slot] = []
     tally = _Tally({}, {})
     day = start_on
@@ -116,7 +158,7 @@ def walk(
             reason = f"the course would not end within {rules.max_weeks} weeks"
             return Failure(number, day, reason, slots[0].day)
         last_same = tally.last_of_phase.get(phase_index)
-        if phase.starts_new_week and last_same is None and slots:
+        if new_weeks and phase.starts_new_week and last_same is None and slots:
             monday = week_of(slots[-1].day) + timedelta(days=7)
             if day < monday:
                 day = monday
