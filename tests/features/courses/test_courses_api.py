@@ -315,3 +315,21 @@ def test_revoked_expired_and_disabled_tokens_get_401_at_once(
     with runtime.db.begin() as db:
         disable_user(db, "cora@demo.example", now())
     assert cora.get("/api/v1/resources").status_code == 401
+
+
+def test_dates_out_of_range_are_422_not_errors(api: dict[str, Api]) -> None:
+    cora = api["cora"]
+    pid = new_patient(cora)
+    for start in ("9999-12-31", "0001-01-01"):
+        r = book(cora, pid, start=start)
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "start_on"
+    course = book(cora, pid).json()
+    far = cora.post(
+        f"/api/v1/sessions/{course['sessions'][0]['id']}/reschedule",
+        {"starts_at": "9999-12-31T23:59:00+00:00"},
+    )
+    assert far.status_code == 422 and far.json()["errors"][0]["field"] == "starts_at"
+    old = cora.post(
+        "/api/v1/patients", {"given_name": "A", "family_name": "B", "birth_date": "0001-01-01"}
+    )
+    assert old.status_code == 422

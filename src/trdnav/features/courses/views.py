@@ -16,6 +16,22 @@ from pydantic import (
 
 from trdnav.domain.scheduling.calendar import parse_hhmm
 
+# Scheduling works within these years; anything else is a typo, never a plan (and the calendar
+# arithmetic near date.min/date.max would overflow).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    _in_range(value.date())
+    return value
+
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -28,6 +44,13 @@ class PatientCreate(BaseModel):
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)
     sex_at_birth: Literal["female", "male", "intersex", "unknown"] | None = None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born(cls, value: date) -> date:
+        if value.year < 1900:
+            raise ValueError("must be after 1900")
+        return value
 
 
 class PatientView(BaseModel):
@@ -62,6 +85,8 @@ class SessionChoice(BaseModel):
     starts_at: AwareDatetime
     resource_id: int
 
+    _range = field_validator("starts_at")(_moment_in_range)
+
 
 class CourseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -71,6 +96,8 @@ class CourseCreate(BaseModel):
     # Extensions: a clinic's own template for the option, and sessions placed by hand.
     template: str | None = Field(default=None, max_length=64)
     sessions: list[SessionChoice] | None = Field(default=None, max_length=200)
+
+    _range = field_validator("start_on")(_in_range)
 
     @field_validator("preferred_time")
     @classmethod
@@ -110,6 +137,8 @@ class SessionReschedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     starts_at: AwareDatetime
     resource_id: int | None = None
+
+    _range = field_validator("starts_at")(_moment_in_range)
 
 
 class SessionCancel(BaseModel):
