@@ -113,7 +113,7 @@ def walk(
         last_day,
         new_weeks,
     )
-    if isinstance(found, Failure) and new_weeks and any(p.starts_new_week for p in rules.phases):
+    if isinstance(found, Failure) and new_weeks and found.number > _first_new_week(rules):
         return _walk(
             rules,
             start_on,
@@ -127,6 +127,17 @@ def walk(
             False,
         )
     return found
+
+
+def _first_new_week(rules: Rules) -> int:
+    """The number of the first session whose phase prefers a fresh week (no fallback can help
+    a course that failed before it); beyond the course when none does."""
+    seen = 0
+    for phase in rules.phases:
+        if phase.starts_new_week:
+            return seen + 1
+        seen += phase.sessions
+    return seen + 1
 
 
 def _walk(

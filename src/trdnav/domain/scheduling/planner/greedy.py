@@ -56,7 +56,7 @@ def earliest_course(problem: Problem, patient: PatientIn, board: PlanBoard) -> l
     while day <= last:
         best: list[Slot] | None = None
         retry_from: date | None = None
-        for i in range(len(resources)):
+        for i in range(min(3, len(resources))):  # each of the first three tried first
             order = resources[i:] + resources[:i]
             found = walk(rules, day, None, order, board, patient=own, last_day=last)
             if isinstance(found, Failure):
