@@ -26,7 +26,8 @@ from trdnav.platform.settings import Settings
 from trdnav.platform.web.deps import unit_of_work
 
 SRC = Path(__file__).parents[1] / "src" / "trdnav"
-PURE_ALLOWED = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions"}
+# OR-Tools is pure computation (no I/O, no clock; seeded): the planner's CP-SAT solver.
+PURE_ALLOWED = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions", "ortools"}
 ALLOWED = {
     "domain": {"domain"},
     "storage": {"storage", "domain"},

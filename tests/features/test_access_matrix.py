@@ -85,7 +85,51 @@ def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
     with runtime.db() as s:
         dx = s.query(Diagnosis).filter_by(patient_id=patient_id).first()
         assert dx is not None
-        return {"request_id": rid, "patient_id": patient_id, "diagnosis_id": str(dx.id)}
+        ids = {"request_id": rid, "patient_id": patient_id, "diagnosis_id": str(dx.id)}
+    return {**ids, **scheduling_records(runtime, cast, patient_id)}
+
+
+def scheduling_records(
+    runtime: Runtime, cast: dict[str, Member], patient_id: str
+) -> dict[str, str]:
+    """A booked course, one of its sessions, a resource, a waitlist entry and an API token."""
+    from trdnav.features.courses import booking
+    from trdnav.features.courses.schedule import load_schedule
+    from trdnav.features.courses.views import CourseCreate
+    from trdnav.features.tokens.service import create_token
+    from trdnav.platform.access import Actor
+    from trdnav.storage.models import CourseSession, Patient, WaitlistEntry
+
+    cora = cast["cora"]
+    actor = Actor(cora.user_id, cora.email, "Cora", "coordinator", runtime.clinic_id, 0)
+    with runtime.db.begin() as s:
+        schedule = load_schedule(s, runtime.clinic_id)
+        patient = s.get(Patient, patient_id)
+        assert patient is not None
+        req = CourseCreate(option="rtms", start_on=now().date().replace(year=now().year + 1))
+        course = booking.book_course(s, actor, schedule, patient, req, now())
+        session = s.query(CourseSession).filter_by(course_id=course.id).first()
+        assert session is not None
+        entry = WaitlistEntry(
+            clinic_id=runtime.clinic_id,
+            patient_id=patient_id,
+            option="iv_ketamine",
+            earliest_start=now().date(),
+            priority=1,
+            status="waiting",
+            created_at=now(),
+            updated_at=now(),
+        )
+        s.add(entry)
+        token, _ = create_token(s, cast["alice"].email, runtime.clinic.slug, "matrix", now())
+        s.flush()
+        return {
+            "course_id": course.id,
+            "session_id": session.id,
+            "resource_id": str(next(iter(schedule.resources.values())).id),
+            "entry_id": str(entry.id),
+            "token_id": str(token.id),
+        }
 
 
 def _fill(path: str, records: dict[str, str]) -> str:

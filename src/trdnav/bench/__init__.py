@@ -11,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trdnav.bench import aid, assessment
+from trdnav.bench import aid, assessment, scheduling
 
 Benchmark = tuple[str, Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
 BENCHMARKS: list[Benchmark] = [
     ("assessment", assessment.run, assessment.summary),
     ("aid", aid.run, aid.summary),
+    ("scheduling", scheduling.run, scheduling.summary),
 ]
 
 

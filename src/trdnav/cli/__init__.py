@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from trdnav.cli.scheduling import clinics_app, jobs_app, plan_command, tokens_app
 from trdnav.cli.workspace import audit_app, users_app
 from trdnav.platform.settings import Settings, get_settings
 
@@ -26,6 +27,10 @@ db_app = typer.Typer(help="Database schema: create or upgrade it.", no_args_is_h
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(clinics_app, name="clinics")
+app.add_typer(jobs_app, name="jobs")
+app.command("plan")(plan_command)
 
 DatabaseOpt = Annotated[
     str | None,
@@ -165,7 +170,8 @@ def bench(
         list[str] | None, typer.Option("--only", help="Run only these benchmarks (repeatable).")
     ] = None,
 ) -> None:
-    """Run the benchmarks (throughput, latency, memory) and write var/bench.json."""
+    """Run the benchmarks (assessments, the aid, booking under concurrency, the planner) and
+    write var/bench.json. Booking runs on PostgreSQL when TRDNAV_BENCH_POSTGRES_URL is set."""
     from trdnav.bench import run_all
 
     run_all(quick=quick, only=only or None)

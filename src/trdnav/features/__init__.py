@@ -13,7 +13,9 @@ def routers() -> list[APIRouter]:
     from trdnav.features.assessments.routes import router as assessments
     from trdnav.features.audit.routes import router as audit
     from trdnav.features.consultations.routes import router as consultations
+    from trdnav.features.courses.routes import router as courses
     from trdnav.features.inbox.routes import router as inbox
     from trdnav.features.records.routes import router as records
+    from trdnav.features.tokens.routes import router as tokens
 
-    return [assessments, aid, consultations, accounts, inbox, records, audit]
+    return [assessments, aid, consultations, accounts, inbox, records, audit, courses, tokens]

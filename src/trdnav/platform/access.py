@@ -35,6 +35,11 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "audit.view": frozenset({"admin"}),
     "audit.export": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),
+    # Scheduling: everyone sees the calendars (technicians deliver the sessions); admins and
+    # coordinators book, change and plan the waitlist; admins manage API tokens.
+    "schedule.view": _ALL,
+    "schedule.book": frozenset({"admin", "coordinator"}),
+    "tokens.manage": frozenset({"admin"}),
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trdnav.domain.clinic import ClinicConfig
-from trdnav.storage.models import Clinic
+from trdnav.storage.models import Clinic, ClinicSettings, Resource
 
 DEMO_CLINIC = Path(__file__).resolve().parent.parent / "clinics" / "demo.toml"
 
@@ -48,4 +48,27 @@ def ensure_clinic(db: Session, config: ClinicConfig, now: datetime) -> Clinic:
     else:
         clinic.name, clinic.time_zone = config.name, config.time_zone
     db.flush()
+    register_scheduling(db, clinic, config, now)
     return clinic
+
+
+def register_scheduling(db: Session, clinic: Clinic, config: ClinicConfig, now: datetime) -> None:
+    """Store the clinic's configuration and register its resources as rows (a resource that
+    left the file is deactivated, never deleted: its past sessions keep pointing at it)."""
+    stored = db.get(ClinicSettings, clinic.id)
+    data = config.model_dump(mode="json")
+    if stored is None:
+        db.add(ClinicSettings(clinic_id=clinic.id, config=data, updated_at=now))
+    elif stored.config != data:
+        stored.config, stored.updated_at = data, now
+    rows = {r.key: r for r in db.scalars(select(Resource).where(Resource.clinic_id == clinic.id))}
+    for res in config.resources:
+        row = rows.pop(res.id, None)
+        if row is None:
+            row = Resource(clinic_id=clinic.id, key=res.id, capacity=1)
+            db.add(row)
+        row.name, row.kind, row.coil, row.options = res.name, res.kind, res.coil, list(res.options)
+        row.active = True
+    for gone in rows.values():
+        gone.active = False
+    db.flush()

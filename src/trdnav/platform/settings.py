@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=10, ge=1, le=1000)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     reset_token_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    # The waitlist page's planner searches this long (seconds) before answering.
+    planner_time_limit: float = Field(default=10.0, ge=0.5, le=120)
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

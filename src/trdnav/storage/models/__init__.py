@@ -12,6 +12,7 @@ from trdnav.storage.models.aid import AidDraft
 from trdnav.storage.models.audit import AuditEvent, AuditHead
 from trdnav.storage.models.base import Base
 from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
+from trdnav.storage.models.jobs import Job
 from trdnav.storage.models.public import Clinic, ConsultationRequest, IdempotencyKey, RateLimitHit
 from trdnav.storage.models.records import (
     Administration,
@@ -21,20 +22,33 @@ from trdnav.storage.models.records import (
     Patient,
     ScreeningAnswer,
 )
+from trdnav.storage.models.scheduling import (
+    ApiToken,
+    ClinicSettings,
+    Course,
+    CourseSession,
+    Resource,
+    WaitlistEntry,
+)
 
 __all__ = [
     "Administration",
     "AidDraft",
+    "ApiToken",
     "AuditEvent",
     "AuditHead",
     "Base",
     "CandidacyDecision",
     "Clinic",
+    "ClinicSettings",
     "ConsultationNote",
     "ConsultationRequest",
     "ConsultationTriage",
+    "Course",
+    "CourseSession",
     "Diagnosis",
     "IdempotencyKey",
+    "Job",
     "Login",
     "MedicationTrial",
     "Membership",
@@ -42,6 +56,8 @@ __all__ = [
     "RateLimitHit",
     "RecoveryCode",
     "ResetToken",
+    "Resource",
     "ScreeningAnswer",
     "User",
+    "WaitlistEntry",
 ]

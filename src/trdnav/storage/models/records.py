@@ -35,6 +35,9 @@ class Patient(Base):
         ForeignKey("consultation_requests.id")
     )
     name: Mapped[str] = mapped_column(String(200))
+    # As the clinic API receives them (c001); `name` stays the one name shown everywhere.
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    family_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     sex_at_birth: Mapped[str | None] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(320))

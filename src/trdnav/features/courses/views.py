@@ -1,0 +1,146 @@
+"""The clinic API's shapes for patients, resources, courses and sessions (XCreate / XView)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from trdnav.domain.scheduling.calendar import parse_hhmm
+
+# Scheduling works within these years; anything else is a typo, never a plan (and the calendar
+# arithmetic near date.min/date.max would overflow).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    _in_range(value.date())
+    return value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class PatientCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    given_name: Name
+    family_name: Name
+    birth_date: date
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=40)
+    sex_at_birth: Literal["female", "male", "intersex", "unknown"] | None = None
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born(cls, value: date) -> date:
+        if value.year < 1900:
+            raise ValueError("must be after 1900")
+        return value
+
+
+class PatientView(BaseModel):
+    id: str
+    given_name: str | None
+    family_name: str | None
+    name: str
+    birth_date: date | None
+    email: str | None
+    phone: str | None
+    sex_at_birth: str | None
+
+
+class ResourceView(BaseModel):
+    id: int
+    name: str
+    kind: str
+    coil: str | None
+    options: list[str]
+    capacity: int
+
+
+class ResourceList(BaseModel):
+    items: list[ResourceView]
+    next_cursor: str | None
+
+
+class SessionChoice(BaseModel):
+    """One session placed by hand (the coordinator adjusted the proposal)."""
+
+    model_config = ConfigDict(extra="forbid")
+    starts_at: AwareDatetime
+    resource_id: int
+
+    _range = field_validator("starts_at")(_moment_in_range)
+
+
+class CourseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    option: str = Field(min_length=1, max_length=40)
+    start_on: date
+    preferred_time: str | None = None
+    # Extensions: a clinic's own template for the option, and sessions placed by hand.
+    template: str | None = Field(default=None, max_length=64)
+    sessions: list[SessionChoice] | None = Field(default=None, max_length=200)
+
+    _range = field_validator("start_on")(_in_range)
+
+    @field_validator("preferred_time")
+    @classmethod
+    def _time(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_hhmm(value)
+        return value
+
+
+class SessionView(BaseModel):
+    id: str
+    number: int
+    starts_at: datetime
+    ends_at: datetime
+    resource_id: int
+    status: str
+
+
+class CourseView(BaseModel):
+    id: str
+    patient_id: str
+    option: str
+    template: str
+    status: str
+    status_reason: str | None = None
+    start_on: date
+    sessions: list[SessionView]
+
+
+class CourseStatusUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["completed", "discontinued"]
+    reason: Reason | None = None
+
+
+class SessionReschedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    starts_at: AwareDatetime
+    resource_id: int | None = None
+
+    _range = field_validator("starts_at")(_moment_in_range)
+
+
+class SessionCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason

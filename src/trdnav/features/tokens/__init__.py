@@ -1,0 +1,1 @@
+"""Staff API tokens: random, stored only as a hash, expiring, revocable, audited."""
