@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from trdnav.domain.coverage.loader import default_coverage
 from trdnav.domain.evidence.schema import Span
 from trdnav.domain.results import OptionId
 
@@ -45,6 +46,8 @@ class ClinicConfig(BaseModel):
     conflict_of_interest: str = Field(min_length=1)
     funding: str = Field(min_length=1)
     made_by: str = "TRD Navigator contributors (open source)"
+    # The payer policies (coverage data file ids) the clinic works with; empty: all of them.
+    coverage_policies: list[str] = []
 
     @field_validator("time_zone")
     @classmethod
@@ -53,6 +56,17 @@ class ClinicConfig(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("coverage_policies")
+    @classmethod
+    def _known_policies(cls, value: list[str]) -> list[str]:
+        known = default_coverage().policies
+        unknown = [p for p in value if p not in known]
+        if unknown:
+            raise ValueError(
+                f"no payer policy {', '.join(map(repr, unknown))} (known: {', '.join(known)})"
+            )
         return value
 
     @property
