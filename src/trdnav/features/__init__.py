@@ -13,7 +13,8 @@ def routers() -> list[APIRouter]:
     from trdnav.features.assessments.routes import router as assessments
     from trdnav.features.audit.routes import router as audit
     from trdnav.features.consultations.routes import router as consultations
+    from trdnav.features.coverage.routes import router as coverage
     from trdnav.features.inbox.routes import router as inbox
     from trdnav.features.records.routes import router as records
 
-    return [assessments, aid, consultations, accounts, inbox, records, audit]
+    return [assessments, aid, consultations, accounts, inbox, records, audit, coverage]
