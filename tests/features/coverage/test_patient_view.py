@@ -40,6 +40,17 @@ def test_inbox_checks_nothing_without_a_payer_plan(
     assert "Medicare LCD" not in page
 
 
+def test_another_clinics_inbox_checks_every_policy(
+    cast: dict[str, Member], runtime: Runtime, clinic_b: int
+) -> None:
+    # This process holds the demo clinic's configuration only; clinic B's list is not known
+    # here, so its first check covers every policy for the plan type (and no demo setting).
+    medicare = {**ASSESSMENT, "insurance": {"plan": "medicare"}}
+    rid = make_request(runtime, clinic_id=clinic_b, assessment=medicare)
+    page = cast["oscar"].get(f"/workspace/consultations/{rid}").text
+    assert "Medicare LCD L34522 / L34998" in page and "Medicare LCD L37086" in page
+
+
 def _answer_all(client: TestClient, answers: dict) -> None:
     page = client.get("/aid/step/about")
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)

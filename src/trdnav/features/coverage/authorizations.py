@@ -84,12 +84,17 @@ def facts_of(pa: PriorAuthorization) -> Facts:
     )
 
 
-def default_codes(option: str, units: int | None) -> list[dict[str, Any]]:
-    """Planned codes for a new draft: the option's first-session and later-session codes."""
+def default_codes(
+    option: str, units: int | None, continuation: bool = False
+) -> list[dict[str, Any]]:
+    """Planned codes for a new draft: for TMS the first session with mapping and motor
+    threshold (90867, once per course, so not in a continuation) and 90868 for the rest."""
     procedures = default_coverage().codes.procedures
     if units is None:
         return []
     if option in procedures["90867"].options:
+        if continuation:
+            return [{"code": "90868", "units": units}]
         first = [{"code": "90867", "units": 1}]
         return first + ([{"code": "90868", "units": units - 1}] if units > 1 else [])
     if option in procedures["G2082"].options:
@@ -148,7 +153,7 @@ def create(
         status_on=today,
         continuation_of=prior.id if prior else None,
         requested_units=units,
-        planned_codes=default_codes(body.option, units),
+        planned_codes=default_codes(body.option, units, continuation=prior is not None),
         diagnosis_codes=[d.code for d in record.diagnoses if d.source == "clinician"],
         ordering_clinician=prior.ordering_clinician if prior else None,
         ordering_psychiatrist=prior.ordering_psychiatrist if prior else None,

@@ -21,8 +21,9 @@ from trdnav.domain.requests import AssessmentRequest
 from trdnav.features.coverage.policies import clinic_policies, resolve
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
+from trdnav.platform.runtime import Runtime
 from trdnav.storage import records
-from trdnav.storage.models import ConsultationRequest, Patient
+from trdnav.storage.models import Clinic, ConsultationRequest, Patient
 
 # Plan types a first check cannot be matched to a payer policy for.
 NO_POLICY_PLANS = (None, "unknown", "self_pay", "military")
@@ -82,7 +83,7 @@ class ReportedCoverage:
 
 
 def reported_checks(
-    req: ConsultationRequest, clinic: ClinicConfig, now: datetime
+    db: Session, req: ConsultationRequest, rt: Runtime, now: datetime
 ) -> ReportedCoverage | None:
     """A first check from the person's own answers against the clinic's policies for their
     plan type and the options the clinic offers. Every fact in it is patient-reported."""
@@ -95,15 +96,19 @@ def reported_checks(
     plan = request.insurance.plan
     if plan in NO_POLICY_PLANS:
         return ReportedCoverage(plan, [])
+    # Another tenant's configuration is not loaded here: every policy and option is checked.
+    clinic = rt.clinic if req.clinic_id == rt.clinic_id else None
+    row = db.get(Clinic, req.clinic_id)
+    tz = row.time_zone if row else rt.clinic.time_zone
     record = record_from_request(request, req.received_at)
-    today = local_today(now, clinic.time_zone)
+    today = local_today(now, tz)
     out = []
     for policy in clinic_policies(clinic):
         if plan not in policy.plan_types:
             continue
         for option in policy.options:
-            if clinic.offers(option):
-                out.append(check(policy, option, record, today, tz=ZoneInfo(clinic.time_zone)))
+            if clinic is None or clinic.offers(option):
+                out.append(check(policy, option, record, today, tz=ZoneInfo(tz)))
     return ReportedCoverage(plan, out)
 
 

@@ -87,7 +87,7 @@ def _detail(
         "next_statuses": inbox.TRANSITIONS.get(req.status, ()),
         "labels": inbox.STATUS_LABELS,
         "errors": errors or [],
-        "reported_coverage": reported_checks(req, runtime(request).clinic, utcnow()),
+        "reported_coverage": reported_checks(db, req, runtime(request), utcnow()),
     }
     return render(request, "inbox/request.html", context, status=status)
 
