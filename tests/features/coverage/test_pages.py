@@ -177,7 +177,18 @@ def test_more_sessions_need_the_improvement_since_baseline(
     # A PHQ-9 during the course: 11 against the baseline of 21 is a 47.6% improvement.
     items = {f"item{i}": str(v) for i, v in enumerate([2, 2, 1, 1, 1, 1, 1, 1, 1], start=1)}
     assert nina.post(f"/workspace/patients/{patient_id}/phq9", items).status_code == 303
-    more = _start(cora, patient_id, continuation_of=url.rsplit("/", 1)[1])
+    approval = url.rsplit("/", 1)[1]
+    other = cora.post(
+        f"/workspace/patients/{patient_id}/authorizations",
+        {"option": "rtms", "policy": "UHC-TMS", "payer": "UHC", "continuation_of": approval},
+    )
+    assert other.status_code == 422 and "same policy and option" in other.text
+    draft = cora.post(
+        f"/workspace/patients/{patient_id}/authorizations",
+        {"option": "rtms", "policy": "LCD-L34522", "payer": "Medicare", "continuation_of": "nope"},
+    )
+    assert draft.status_code == 422 and "is not a request of this patient" in draft.text
+    more = _start(cora, patient_id, continuation_of=approval)
     page = cora.get(more).text
     assert "a request for more sessions" in page
     assert "At least 25% improvement since baseline (PHQ-9)" in page

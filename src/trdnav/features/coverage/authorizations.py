@@ -138,6 +138,10 @@ def create(
         raise InvalidRequest(field_errors(exc.errors())) from exc
     policy = resolve(body.option, body.policy)
     prior = _prior(db, actor, patient, body.continuation_of) if body.continuation_of else None
+    if prior is not None and (prior.policy_id, prior.option_id) != (policy.id, body.option):
+        raise CoverageInputError(
+            "continuation_of", "must be an approval for the same policy and option"
+        )
     limit = policy.continuation if prior else policy.session_limit
     units = body.requested_units or (limit.total if limit else None)
     record = patient_record(db, patient)
