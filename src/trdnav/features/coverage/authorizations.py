@@ -14,20 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trdnav.domain.codes import icd10
 from trdnav.domain.coverage.authorization import MAX_UNITS, StatusChange, transition_errors
 from trdnav.domain.coverage.check import Facts
 from trdnav.domain.coverage.loader import default_coverage
 from trdnav.domain.coverage.schema import Policy
+from trdnav.features.coverage import forms
 from trdnav.features.coverage.policies import CoverageInputError, resolve
 from trdnav.features.coverage.service import local_today, patient_record
 from trdnav.platform import audit
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.errors import InvalidRequest, field_errors
 from trdnav.storage.models import AuthorizationEvent, Patient, PriorAuthorization
-
-CODE_LINES = 4  # planned-code lines on the draft form
-MAX_CODE_UNITS = 10_000  # J0013 counts milligrams
 
 
 class AuthorizationCreate(BaseModel):
@@ -181,81 +178,6 @@ def create(
     return pa
 
 
-def _date(data: dict[str, Any], field: str, errors: list[dict[str, str]]) -> date | None:
-    raw = data.get(field)
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        errors.append({"field": field, "message": "must be a date like 2027-01-04"})
-        return None
-
-
-def _int(
-    data: dict[str, Any], field: str, low: int, high: int, errors: list[dict[str, str]]
-) -> int | None:
-    raw = data.get(field)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(str(raw))
-    except ValueError:
-        errors.append({"field": field, "message": "must be a whole number"})
-        return None
-    if not low <= value <= high:
-        errors.append({"field": field, "message": f"must be between {low} and {high}"})
-        return None
-    return value
-
-
-def _tri(data: dict[str, Any], field: str, errors: list[dict[str, str]]) -> bool | None:
-    value = data.get(field)
-    if value in (None, "", "unknown"):
-        return None
-    if value not in ("yes", "no"):
-        errors.append({"field": field, "message": "must be yes, no or unknown"})
-        return None
-    return bool(value == "yes")
-
-
-def _codes(option: str, data: dict[str, Any], errors: list[dict[str, str]]) -> list[dict[str, Any]]:
-    procedures = default_coverage().codes.procedures
-    planned = []
-    for i in range(1, CODE_LINES + 1):
-        code = str(data.get(f"code_{i}") or "").strip().upper()
-        units = _int(data, f"units_{i}", 1, MAX_CODE_UNITS, errors)
-        if not code:
-            continue
-        entry = procedures.get(code)
-        if entry is None or option not in entry.options:
-            allowed = ", ".join(c for c, p in procedures.items() if option in p.options)
-            errors.append({"field": f"code_{i}", "message": f"must be one of {allowed or 'none'}"})
-        elif units is None:
-            errors.append({"field": f"units_{i}", "message": f"give the units of {code}"})
-        else:
-            planned.append({"code": code, "units": units})
-    return planned
-
-
-def _diagnoses(data: dict[str, Any], errors: list[dict[str, str]]) -> list[str]:
-    out = []
-    for raw in str(data.get("diagnosis_codes") or "").replace(";", ",").split(","):
-        if not raw.strip():
-            continue
-        found = icd10.lookup(raw)
-        if found is None:
-            errors.append(
-                {
-                    "field": "diagnosis_codes",
-                    "message": f"{raw.strip()} is not an accepted ICD-10-CM code",
-                }
-            )
-        elif found.code not in out:
-            out.append(found.code)
-    return out
-
-
 def update_draft(
     db: Session,
     actor: Actor,
@@ -271,14 +193,14 @@ def update_draft(
     payer = str(data.get("payer") or "").strip()
     if not payer:
         errors.append({"field": "payer", "message": "is required"})
-    units = _int(data, "requested_units", 1, MAX_UNITS, errors)
-    pdmp = _date(data, "pdmp_checked_on", errors)
+    units = forms.int_field(data, "requested_units", 1, MAX_UNITS, errors)
+    pdmp = forms.date_field(data, "pdmp_checked_on", errors)
     if pdmp is not None and pdmp > today:
         errors.append({"field": "pdmp_checked_on", "message": "cannot be in the future"})
-    course_start = _date(data, "course_start", errors)
-    psychiatrist = _tri(data, "ordering_psychiatrist", errors)
-    planned = _codes(pa.option_id, data, errors)
-    diagnoses = _diagnoses(data, errors)
+    course_start = forms.date_field(data, "course_start", errors)
+    psychiatrist = forms.yes_no(data, "ordering_psychiatrist", errors)
+    planned = forms.codes(pa.option_id, data, errors)
+    diagnoses = forms.diagnoses(data, errors)
     if errors:
         raise InvalidRequest(errors)
     pa.payer = payer[:200]
@@ -318,11 +240,11 @@ def change_status(
     errors: list[dict[str, str]] = []
     change = StatusChange(
         status=str(data.get("status") or ""),
-        on=_date(data, "on", errors),
+        on=forms.date_field(data, "on", errors),
         reference_number=str(data.get("reference_number") or "").strip() or None,
-        authorized_units=_int(data, "authorized_units", 1, MAX_UNITS, errors),
-        period_start=_date(data, "period_start", errors),
-        period_end=_date(data, "period_end", errors),
+        authorized_units=forms.int_field(data, "authorized_units", 1, MAX_UNITS, errors),
+        period_start=forms.date_field(data, "period_start", errors),
+        period_end=forms.date_field(data, "period_end", errors),
         note=str(data.get("note") or "").strip()[:2000] or None,
     )
     errors += transition_errors(pa.status, pa.status_on, change, pa.requested_units, today)

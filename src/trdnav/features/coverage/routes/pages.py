@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from trdnav.domain.coverage.authorization import LABELS, TRANSITIONS
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.coverage import authorizations, detail, packet, service, tab, tracking
-from trdnav.features.coverage.authorizations import CODE_LINES
+from trdnav.features.coverage.forms import CODE_LINES
 from trdnav.features.coverage.policies import CoverageInputError, option_names
 from trdnav.platform.access import Actor
 from trdnav.platform.errors import InvalidRequest
