@@ -12,6 +12,12 @@ SPEC_TABLES = {
     "test_alerts_spec": ("ROWS",),
     "test_measures_spec": ("BANDS", "OUT_OF_RANGE", "TOTALS", "CHANGES", "SEVERITY"),
     "test_resistance_spec": ("ROWS",),
+    "test_coverage_lcd_spec": ("L34522", "L37086", "SUMMARY"),
+    "test_coverage_aetna_spec": ("ROWS",),
+    "test_coverage_commercial_spec": ("UHC", "CENTENE"),
+    "test_coverage_esketamine_spec": ("CIGNA", "QUALCHOICE"),
+    "test_coverage_tracking_spec": ("ROWS", "CONTINUATION"),
+    "test_coverage_authorization_spec": ("ROWS",),
 }
 
 

@@ -77,15 +77,26 @@ def test_every_workspace_route_has_a_rule(app: FastAPI) -> None:
 
 @pytest.fixture
 def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
-    """Clinic A records to aim at: a request, a converted patient and its diagnosis."""
+    """Clinic A records to aim at: a request, a converted patient, its diagnosis and its
+    prior-authorization request."""
     rid = make_request(runtime)
     converted = make_request(runtime, name="Carla Reyes")
     location = cast["cora"].post(f"/workspace/consultations/{converted}/convert")
     patient_id = location.headers["location"].rsplit("/", 1)[1]
+    started = cast["cora"].post(
+        f"/workspace/patients/{patient_id}/authorizations",
+        {"option": "rtms", "policy": "LCD-L34522", "payer": "Medicare"},
+    )
+    authorization_id = started.headers["location"].rsplit("/", 1)[1]
     with runtime.db() as s:
         dx = s.query(Diagnosis).filter_by(patient_id=patient_id).first()
         assert dx is not None
-        ids = {"request_id": rid, "patient_id": patient_id, "diagnosis_id": str(dx.id)}
+        ids = {
+            "request_id": rid,
+            "patient_id": patient_id,
+            "diagnosis_id": str(dx.id),
+            "authorization_id": authorization_id,
+        }
     return {**ids, **scheduling_records(runtime, cast, patient_id)}
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trdnav.domain.coverage.loader import default_coverage
 from trdnav.domain.evidence.loader import default_evidence
 from trdnav.domain.evidence.schema import Span
 from trdnav.domain.protocols import CourseTemplate, default_templates
@@ -107,6 +108,8 @@ class ClinicConfig(BaseModel):
     resources: list[ResourceConfig] = []
     visit_minutes: dict[str, VisitMinutes] = {}
     templates: list[dict[str, object]] = []  # the clinic's own course templates (checked below)
+    # The payer policies (coverage data file ids) the clinic works with; empty: all of them.
+    coverage_policies: list[str] = []
 
     @field_validator("time_zone")
     @classmethod
@@ -180,6 +183,17 @@ class ClinicConfig(BaseModel):
             if a and b and min(a.end, b.end) > max(a.start, b.start):
                 out[day] = Window(max(a.start, b.start), min(a.end, b.end))
         return out
+
+    @field_validator("coverage_policies")
+    @classmethod
+    def _known_policies(cls, value: list[str]) -> list[str]:
+        known = default_coverage().policies
+        unknown = [p for p in value if p not in known]
+        if unknown:
+            raise ValueError(
+                f"no payer policy {', '.join(map(repr, unknown))} (known: {', '.join(known)})"
+            )
+        return value
 
     @property
     def price_source_id(self) -> str:

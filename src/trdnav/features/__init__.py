@@ -14,8 +14,20 @@ def routers() -> list[APIRouter]:
     from trdnav.features.audit.routes import router as audit
     from trdnav.features.consultations.routes import router as consultations
     from trdnav.features.courses.routes import router as courses
+    from trdnav.features.coverage.routes import router as coverage
     from trdnav.features.inbox.routes import router as inbox
     from trdnav.features.records.routes import router as records
     from trdnav.features.tokens.routes import router as tokens
 
-    return [assessments, aid, consultations, accounts, inbox, records, audit, courses, tokens]
+    return [
+        assessments,
+        aid,
+        consultations,
+        accounts,
+        inbox,
+        records,
+        audit,
+        courses,
+        tokens,
+        coverage,
+    ]

@@ -23,6 +23,7 @@ _CLINICAL: Final = frozenset({"prescriber", "nurse"})
 
 # Minimum necessary: technicians deliver sessions, so they read records but do not triage the
 # inbox; only prescribers decide candidacy; only admins manage accounts and read the audit trail.
+# Coordinators and prescribers work prior authorizations; admins read them.
 PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "workspace.home": _ALL,
     "inbox.view": _CARE,
@@ -32,6 +33,8 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "patient.edit": _CARE,
     "patient.clinical": _CLINICAL,
     "candidacy.decide": frozenset({"prescriber"}),
+    "coverage.view": frozenset({"admin", "prescriber", "coordinator"}),
+    "coverage.work": frozenset({"prescriber", "coordinator"}),
     "audit.view": frozenset({"admin"}),
     "audit.export": frozenset({"admin"}),
     "users.manage": frozenset({"admin"}),

@@ -36,10 +36,11 @@ def _fetcher() -> Any:
     return LocalOnlyFetcher(allowed_protocols=("file", "data"))
 
 
-def render_pdf(html: str) -> bytes:
-    """A PDF of the take-away HTML; relative links resolve to our static files."""
+def render_pdf(html: str, *, variant: str | None = None) -> bytes:
+    """A PDF of our HTML; relative links resolve to our static files. `variant` asks WeasyPrint
+    for a standard such as "pdf/ua-1" (tagged, for screen readers)."""
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     document = HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_fetcher())
-    pdf: bytes = document.write_pdf()
+    pdf: bytes = document.write_pdf(pdf_variant=variant)
     return pdf

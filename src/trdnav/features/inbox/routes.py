@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
+from trdnav.features.coverage.service import reported_checks
 from trdnav.features.inbox import service as inbox
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
@@ -86,6 +87,7 @@ def _detail(
         "next_statuses": inbox.TRANSITIONS.get(req.status, ()),
         "labels": inbox.STATUS_LABELS,
         "errors": errors or [],
+        "reported_coverage": reported_checks(db, req, runtime(request), utcnow()),
     }
     return render(request, "inbox/request.html", context, status=status)
 

@@ -11,6 +11,7 @@ from trdnav.storage.models.accounts import (
 from trdnav.storage.models.aid import AidDraft
 from trdnav.storage.models.audit import AuditEvent, AuditHead
 from trdnav.storage.models.base import Base
+from trdnav.storage.models.coverage import AuthorizationEvent, PriorAuthorization
 from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
 from trdnav.storage.models.jobs import Job
 from trdnav.storage.models.public import Clinic, ConsultationRequest, IdempotencyKey, RateLimitHit
@@ -37,6 +38,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditHead",
+    "AuthorizationEvent",
     "Base",
     "CandidacyDecision",
     "Clinic",
@@ -53,6 +55,7 @@ __all__ = [
     "MedicationTrial",
     "Membership",
     "Patient",
+    "PriorAuthorization",
     "RateLimitHit",
     "RecoveryCode",
     "ResetToken",

@@ -16,6 +16,7 @@ from trdnav.features.aid.answers import to_request, validate_step
 from trdnav.features.aid.icon_array import DEFS
 from trdnav.features.aid.routes.common import answers_of, now, render, token_of
 from trdnav.features.aid.steps import BY_NAME, STEPS, Raw
+from trdnav.features.coverage.policies import payer_policies
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import form_data, runtime, unit_of_work
 
@@ -38,9 +39,13 @@ def assess(request: Request, answers: dict[str, Raw]) -> AssessmentResult | None
 def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any] | None:
     """Everything the results and take-away templates need, or None when not ready."""
     result = assess(request, answers)
-    if result is None:
+    payload = to_request(answers)
+    if result is None or payload is None:
         return None
+    clinic, plan = runtime(request).clinic, payload.insurance.plan
     return {
+        # Which of the clinic's payer policies each option's cost estimate refers to.
+        "payer_policies": {o.id: payer_policies(clinic, o.id, plan) for o in result.options},
         "result": result,
         "columns": present.columns(result),
         "ia_defs": DEFS,
