@@ -8,6 +8,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
 from typing import Any
 
 from fastapi import FastAPI
@@ -60,3 +63,29 @@ def api_routes(app: FastAPI) -> list[APIRoute]:
         return found
 
     return walk(app.routes)
+
+
+@dataclass
+class SmtpInbox:
+    """A real SMTP server on a free local port, and the messages it received."""
+
+    port: int
+    messages: list[Message] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    """Run an SMTP server (aiosmtpd) for the length of the block."""
+    from aiosmtpd.controller import Controller
+
+    box = SmtpInbox(free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()

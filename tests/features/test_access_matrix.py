@@ -17,7 +17,9 @@ from fastapi.routing import APIRoute
 from tests.cast import CAST, OUTSIDER, Member, make_request, now
 from tests.support import api_routes
 from trdnav.features.accounts.guard import Require, Scoped
+from trdnav.features.alerts.service import raise_alert
 from trdnav.platform.access import PERMISSIONS
+from trdnav.platform.audit import Who
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import Diagnosis
 
@@ -78,7 +80,7 @@ def test_every_workspace_route_has_a_rule(app: FastAPI) -> None:
 @pytest.fixture
 def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
     """Clinic A records to aim at: a request, a converted patient, its diagnosis and its
-    prior-authorization request."""
+    prior-authorization request, a safety alert."""
     rid = make_request(runtime)
     converted = make_request(runtime, name="Carla Reyes")
     location = cast["cora"].post(f"/workspace/consultations/{converted}/convert")
@@ -97,6 +99,18 @@ def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
             "diagnosis_id": str(dx.id),
             "authorization_id": authorization_id,
         }
+    with runtime.db.begin() as s:
+        alert = raise_alert(
+            s,
+            clinic_id=runtime.clinic_id,
+            patient_id=patient_id,
+            kind="seizure",
+            urgency="urgent",
+            source="matrix",
+            now=now(),
+            who=Who(),
+        )
+        ids["alert_id"] = str(alert.id)
     return {**ids, **scheduling_records(runtime, cast, patient_id)}
 
 

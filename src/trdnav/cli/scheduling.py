@@ -171,14 +171,14 @@ def plan_command(
 
 @jobs_app.command("run")
 def jobs_run(database: DatabaseOpt = None) -> None:
-    """Run the due jobs once (reminders the day before); safe on several hosts at once."""
-    from trdnav.features.courses import reminders
+    """Run the due jobs once (reminders, safety-alert emails, ...); safe on several hosts."""
+    from trdnav.features import job_handlers
     from trdnav.platform.jobs import run_due
 
     rt = _runtime(database)
     try:
         worker = f"{socket.gethostname()}:{id(rt)}"
-        done = run_due(rt.db, {reminders.KIND: reminders.handler(rt)}, worker, datetime.now(UTC))
+        done = run_due(rt.db, job_handlers(rt), worker, datetime.now(UTC))
     finally:
         rt.close()
     typer.echo(f"{done} job(s) done")

@@ -43,6 +43,9 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "schedule.view": _ALL,
     "schedule.book": frozenset({"admin", "coordinator"}),
     "tokens.manage": frozenset({"admin"}),
+    # Safety alerts are clinical: the clinic's prescribers and nurses see and close them.
+    "alerts.view": _CLINICAL,
+    "alerts.close": _CLINICAL,
 }
 
 

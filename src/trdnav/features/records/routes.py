@@ -15,6 +15,7 @@ from trdnav.domain.codes import icd10
 from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
+from trdnav.features.alerts.service import patient_alerts
 from trdnav.features.records import answers, candidacy
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
@@ -71,9 +72,11 @@ def _record(
     record = patients.read_record(db, actor, patient, now)
     rerun = candidacy.rerun(db, actor, runtime(request).engine, patient, now)
     decisions = candidacy.current_decisions(db, patient)
+    safety = patient_alerts(db, patient.id)
     db.commit()
     context: dict[str, Any] = {
         "r": record,
+        "safety_alerts": safety,
         "rerun": rerun,
         "decisions": decisions,
         "errors": errors or [],

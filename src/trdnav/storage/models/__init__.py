@@ -9,6 +9,7 @@ from trdnav.storage.models.accounts import (
     User,
 )
 from trdnav.storage.models.aid import AidDraft
+from trdnav.storage.models.alerts import SafetyAlert
 from trdnav.storage.models.audit import AuditEvent, AuditHead
 from trdnav.storage.models.base import Base
 from trdnav.storage.models.coverage import AuthorizationEvent, PriorAuthorization
@@ -60,6 +61,7 @@ __all__ = [
     "RecoveryCode",
     "ResetToken",
     "Resource",
+    "SafetyAlert",
     "ScreeningAnswer",
     "User",
     "WaitlistEntry",
