@@ -21,6 +21,11 @@ from trdnav.platform.web import access_log, ops
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
 from trdnav.platform.web.security import SecurityHeadersMiddleware
+from trdnav.platform.web.text_guard import (
+    ControlCharacterGuard,
+    ControlCharacters,
+    on_control_characters,
+)
 
 STATIC = Path(__file__).parent / "platform" / "web" / "static"
 
@@ -53,8 +58,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
     )
     app.add_middleware(SecurityHeadersMiddleware, https=https)
+    app.add_middleware(ControlCharacterGuard)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(InvalidRequest, on_invalid_request)
+    app.add_exception_handler(ControlCharacters, on_control_characters)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ops.router)
