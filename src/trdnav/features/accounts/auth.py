@@ -8,7 +8,6 @@ database only, so any worker on any host can continue any sign-in.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +18,7 @@ import segno
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from trdnav.features.accounts import single_use
 from trdnav.features.accounts.passwords import verify_password
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
@@ -240,24 +240,6 @@ def qr_svg(uri: str) -> str:
     return svg
 
 
-def check_totp(user: User, code: str, now: datetime) -> bool:
-    """Accept a code from the current, previous or next 30 s step, each step only once."""
-    if not user.totp_secret:
-        return False
-    code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
-        return False
-    totp = pyotp.TOTP(user.totp_secret)
-    current = totp.timecode(now)
-    for step in (current - 1, current, current + 1):
-        if user.totp_last_step is not None and step <= user.totp_last_step:
-            continue  # already used: a replayed or older code
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            user.totp_last_step = step
-            return True
-    return False
-
-
 def _recovery_hash(code: str) -> str:
     # Codes carry 60 random bits, so a plain SHA-256 suffices (unlike human passwords).
     return token_hash("".join(code.lower().split()).replace("-", ""))
@@ -277,18 +259,8 @@ def new_recovery_codes(db: Session, user: User) -> list[str]:
 
 
 def use_recovery_code(db: Session, user: User, code: str, now: datetime) -> bool:
-    """Spend one unused recovery code; True when it matched."""
-    row = db.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _recovery_hash(code),
-            RecoveryCode.used_at.is_(None),
-        )
-    )
-    if row is None:
-        return False
-    row.used_at = now
-    return True
+    """Spend one unused recovery code (atomically: one winner under concurrency)."""
+    return single_use.consume_recovery_code(db, user.id, _recovery_hash(code), now)
 
 
 def remaining_recovery_codes(db: Session, user_id: int) -> int:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trdnav.features.accounts import auth
+from trdnav.features.accounts import auth, single_use
 from trdnav.features.accounts.passwords import (
     WeakPassword,
     check_policy,
@@ -31,6 +31,9 @@ class Step:
     recovery_codes: list[str] = field(default_factory=list)
 
 
+ALREADY_DONE = "This sign-in was already completed or has ended. Sign in again."
+
+
 def finish_second_factor(
     db: Session,
     settings: Settings,
@@ -47,7 +50,7 @@ def finish_second_factor(
         audit.record(db, now, "auth.login_refused", who, outcome="denied")
         return Step(error=auth.locked_message(settings))
     used_recovery = False
-    ok = user.totp_enabled and auth.check_totp(user, code, now)
+    ok = user.totp_enabled and single_use.consume_totp(db, user, code, now)
     if not ok and user.totp_enabled and len("".join(code.split())) > 6:
         ok = used_recovery = auth.use_recovery_code(db, user, code, now)
     if not ok:
@@ -70,31 +73,35 @@ def confirm_enrollment(
     user = db.get(User, pending.user_id)
     assert user is not None
     who = Who(user.id, user.email, ip=ip)
-    if not auth.check_totp(user, code, now):
+    if not single_use.consume_totp(db, user, code, now):
         locked = auth.note_failure(db, settings, user.email, who, now, "enrollment")
         return Step(
             error=auth.locked_message(settings)
             if locked
             else "That code is not valid. Check the time on your phone, then try the next code."
         )
+    if not single_use.end_pending(db, pending, now):
+        return Step(error=ALREADY_DONE)
     user.totp_enabled = True
     codes = auth.new_recovery_codes(db, user)
     audit.record(db, now, "auth.totp_enrolled", who)
-    step = _promote(db, settings, pending, user, who, now, False)
+    step = _promote(db, settings, None, user, who, now, False)
     return Step(token=step.token, recovery_codes=codes)
 
 
 def _promote(
     db: Session,
     settings: Settings,
-    pending: Login,
+    pending: Login | None,
     user: User,
     who: Who,
     now: datetime,
     used_recovery: bool,
 ) -> Step:
+    # A new login id after the privilege change (no fixation); the pending one ends only once.
+    if pending is not None and not single_use.end_pending(db, pending, now):
+        return Step(error=ALREADY_DONE)
     auth.clear_account_failures(db, user.email)
-    auth.revoke_login(db, pending, now)  # a new id after the privilege change: no fixation
     token = auth.open_login(db, settings, user, now, mfa_done=True)
     detail = {"recovery_code": True} if used_recovery else {}
     audit.record(db, now, "auth.login", who, detail=detail)
@@ -185,7 +192,8 @@ def complete_reset(db: Session, token: str, new: str, ip: str | None, now: datet
         check_policy(new, email=user.email)
     except WeakPassword as exc:
         return Step(error=f"new_password: {exc}")
-    row.used_at = now
+    if not single_use.consume_reset(db, row, now):
+        return Step(error="This reset link has expired or was already used. Ask for a new one.")
     _set_password(db, user, new, now)
     audit.record(db, now, "auth.password_reset", Who(user.id, user.email, ip=ip))
     return Step()
