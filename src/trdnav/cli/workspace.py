@@ -106,6 +106,25 @@ def users_disable(
     typer.echo(f"disabled {email.strip().lower()}")
 
 
+@users_app.command("unlock")
+def users_unlock(
+    email: Annotated[str, typer.Argument(help="The account whose sign-in is paused.")],
+    database: DatabaseOpt = None,
+) -> None:
+    """End an account's sign-in pause (after too many failed passwords or codes)."""
+    from trdnav.features.accounts.users import UserError, unlock_user
+
+    rt = _runtime(database)
+    try:
+        with rt.db.begin() as db:
+            unlock_user(db, email, datetime.now(UTC))
+    except UserError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        rt.close()
+    typer.echo(f"unlocked {email.strip().lower()}")
+
+
 @users_app.command("reset-2fa")
 def users_reset_2fa(
     email: Annotated[str, typer.Argument(help="The account whose authenticator was lost.")],
