@@ -15,6 +15,7 @@ from trdnav import __version__
 from trdnav.features import routers
 from trdnav.features.assessments.routes import with_request_schemas
 from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.install_secret import ensure_secret
 from trdnav.platform.runtime import Runtime, build_runtime
 from trdnav.platform.settings import Settings, get_settings
 from trdnav.platform.web import access_log, ops
@@ -32,7 +33,7 @@ STATIC = Path(__file__).parent / "platform" / "web" / "static"
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app; the runtime (database, clinic, engine) is created at start-up."""
-    settings = settings or get_settings()
+    settings = ensure_secret(settings or get_settings())
     access_log.install()
 
     @asynccontextmanager

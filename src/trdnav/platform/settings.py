@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-not-secret-change-me"
@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     reset_token_minutes: int = Field(default=30, ge=5, le=24 * 60)
     # The waitlist page's planner searches this long (seconds) before answering.
     planner_time_limit: float = Field(default=10.0, ge=0.5, le=120)
+    # Set by platform.install_secret when no secret is configured: the generated secret's file.
+    _generated_secret: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:
