@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from trdnav.domain.assessment import Engine
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.evidence.loader import default_evidence
+from trdnav.platform import audit_anchor
 from trdnav.platform.clinics import DEMO_CLINIC, ensure_clinic, load_clinic
 from trdnav.platform.install_secret import ensure_secret
 from trdnav.platform.settings import DEV_SECRET, Settings
@@ -42,6 +43,7 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
     # An install that ran with the old public development key: its seeds still open, once.
     legacy = (DEV_SECRET,) if settings._generated_secret is not None else ()
     sealed.configure(settings.secret_key.get_secret_value(), *legacy)
+    audit_anchor.configure_from(settings)
     database = make_engine(settings.database_url)
     if migrate:
         upgrade(database)
