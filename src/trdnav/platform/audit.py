@@ -258,11 +258,21 @@ CSV_COLUMNS = (
 )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading =, +, -, @, tab or CR is quoted with '."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def export_rows(db: Session, f: AuditFilter) -> Iterator[list[str]]:
-    """Every matching entry, oldest first, as CSV cells."""
+    """Every matching entry, oldest first, as CSV cells (formulas neutralized)."""
     stmt = _filtered(select(AuditEvent), f).order_by(AuditEvent.id)
     for event in db.scalars(stmt.execution_options(yield_per=500)):
         yield [
-            "" if (v := getattr(event, c)) is None else (v.isoformat() if c == "at" else str(v))
+            csv_cell(
+                "" if (v := getattr(event, c)) is None else (v.isoformat() if c == "at" else str(v))
+            )
             for c in CSV_COLUMNS
         ]

@@ -8,6 +8,7 @@ database only, so any worker on any host can continue any sign-in.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +35,20 @@ PENDING_MINUTES = 10  # a password-only login may only finish two-factor, for th
 def token_hash(token: str) -> str:
     """SHA-256 of a random token; only this is stored."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def audit_identifier(settings: Settings, email: str, user: User | None) -> str:
+    """What the audit trail records for a typed sign-in identifier.
+
+    A known account's address; for anything else (a typo, or a password typed into the email
+    box) a keyed hash: attempts on the same identifier still group together, but the trail never
+    holds what was typed.
+    """
+    if user is not None:
+        return user.email
+    key = settings.secret_key.get_secret_value().encode()
+    digest = hmac.new(key, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+    return f"unknown:{digest[:24]}"
 
 
 def normalize_email(email: str) -> str:
@@ -66,12 +81,12 @@ def sign_in_password(
     paused = throttle.wait(db, settings, throttle.PASSWORD, email, ip, now)
     if paused:
         # Refused without counting: a pause never grows while it lasts.
-        who = Who(user.id if user else None, email[:320], ip=ip)
+        who = Who(user.id if user else None, audit_identifier(settings, email, user), ip=ip)
         audit.record(db, now, "auth.login_refused", who, outcome="denied")
         return SignIn(error=throttle.locked_message(paused), locked=True)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active or not _memberships(db, user.id):
-        who = Who(user.id if user else None, email[:320], ip=ip)
+        who = Who(user.id if user else None, audit_identifier(settings, email, user), ip=ip)
         paused = throttle.note_failure(db, settings, throttle.PASSWORD, email, who, now)
         if paused:
             return SignIn(error=throttle.locked_message(paused), locked=True)

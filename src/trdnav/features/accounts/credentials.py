@@ -153,7 +153,7 @@ def request_reset(
     """A reset link for an active account as (address, link); None otherwise (not revealed)."""
     email = auth.normalize_email(email)
     user = db.scalar(select(User).where(User.email == email))
-    who = Who(user.id if user else None, email[:320], ip=ip)
+    who = Who(user.id if user else None, auth.audit_identifier(settings, email, user), ip=ip)
     if not throttle.reset_mail_allowed(db, settings.secret_key.get_secret_value(), email, ip, now):
         # Same answer to the browser; no email. Unknown addresses are counted alike.
         audit.record(db, now, "auth.reset_requested", who, outcome="throttled")
