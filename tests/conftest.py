@@ -22,6 +22,9 @@ from trdnav.platform.settings import Settings
 from trdnav.storage.db import normalize_url
 
 POSTGRES_URL = os.environ.get("TRDNAV_TEST_POSTGRES_URL")
+# Commands run in-process (CliRunner) read their settings from the environment: the test
+# environment keeps them on the same fixed test secret as the fixtures' runtime.
+os.environ.setdefault("TRDNAV_ENVIRONMENT", "test")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

@@ -15,19 +15,25 @@ from trdnav import __version__
 from trdnav.features import routers
 from trdnav.features.assessments.routes import with_request_schemas
 from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.install_secret import ensure_secret
 from trdnav.platform.runtime import Runtime, build_runtime
 from trdnav.platform.settings import Settings, get_settings
 from trdnav.platform.web import access_log, ops
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
 from trdnav.platform.web.security import SecurityHeadersMiddleware
+from trdnav.platform.web.text_guard import (
+    ControlCharacterGuard,
+    ControlCharacters,
+    on_control_characters,
+)
 
 STATIC = Path(__file__).parent / "platform" / "web" / "static"
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """Build the app; the runtime (database, clinic, engine) is created at start-up."""
-    settings = settings or get_settings()
+    settings = ensure_secret(settings or get_settings())
     access_log.install()
 
     @asynccontextmanager
@@ -53,8 +59,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
     )
     app.add_middleware(SecurityHeadersMiddleware, https=https)
+    app.add_middleware(ControlCharacterGuard)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(InvalidRequest, on_invalid_request)
+    app.add_exception_handler(ControlCharacters, on_control_characters)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ops.router)

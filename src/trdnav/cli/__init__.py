@@ -70,11 +70,15 @@ def serve(
     """Serve the web app; the database is created or upgraded first."""
     import uvicorn
 
+    from trdnav.platform.install_secret import ensure_secret, exposure_warning
     from trdnav.platform.runtime import build_runtime
 
-    settings = settings_with(database, clinic_config)
+    settings = ensure_secret(settings_with(database, clinic_config))
     host = host or settings.host
     port = port or settings.port
+    if warning := exposure_warning(settings, host):
+        line = "!" * 78
+        typer.echo(f"{line}\n{warning}\n{line}", err=True)
     # Upgrade once here so that several workers never race on a fresh database.
     build_runtime(settings).close()
     typer.echo(

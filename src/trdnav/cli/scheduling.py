@@ -179,6 +179,19 @@ def jobs_run(database: DatabaseOpt = None) -> None:
     try:
         worker = f"{socket.gethostname()}:{id(rt)}"
         done = run_due(rt.db, job_handlers(rt), worker, datetime.now(UTC))
+        _checkpoint_if_moved(rt)
     finally:
         rt.close()
     typer.echo(f"{done} job(s) done")
+
+
+def _checkpoint_if_moved(rt) -> None:  # type: ignore[no-untyped-def]
+    """The periodic audit checkpoint: cron runs `jobs run`, so the head is anchored as often."""
+    from trdnav.platform import audit_anchor
+
+    path = audit_anchor.checkpoint_path(rt.settings)
+    with rt.db() as db:
+        point = audit_anchor.current(db, datetime.now(UTC))
+    last = audit_anchor.last_written(path)
+    if last is None or (last.last_id, last.last_hash) != (point.last_id, point.last_hash):
+        audit_anchor.append(path, point)

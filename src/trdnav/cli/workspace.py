@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -106,6 +107,25 @@ def users_disable(
     typer.echo(f"disabled {email.strip().lower()}")
 
 
+@users_app.command("unlock")
+def users_unlock(
+    email: Annotated[str, typer.Argument(help="The account whose sign-in is paused.")],
+    database: DatabaseOpt = None,
+) -> None:
+    """End an account's sign-in pause (after too many failed passwords or codes)."""
+    from trdnav.features.accounts.users import UserError, unlock_user
+
+    rt = _runtime(database)
+    try:
+        with rt.db.begin() as db:
+            unlock_user(db, email, datetime.now(UTC))
+    except UserError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        rt.close()
+    typer.echo(f"unlocked {email.strip().lower()}")
+
+
 @users_app.command("reset-2fa")
 def users_reset_2fa(
     email: Annotated[str, typer.Argument(help="The account whose authenticator was lost.")],
@@ -126,14 +146,30 @@ def users_reset_2fa(
 
 
 @audit_app.command("verify")
-def audit_verify(database: DatabaseOpt = None) -> None:
-    """Check the hash chain; exit 1 naming the first bad entry when any row was changed."""
-    from trdnav.platform.audit import verify
+def audit_verify(
+    database: DatabaseOpt = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint file (from `trdnav audit checkpoint`): every head it saw must "
+            "still be in the chain, unchanged.",
+        ),
+    ] = None,
+) -> None:
+    """Check the keyed hash chain (and checkpoints); exit 1 naming the first bad entry."""
+    from trdnav.platform import audit_anchor
+    from trdnav.platform.audit import LEGACY, verify
 
     rt = _runtime(database)
     try:
         with rt.db() as db:
             result = verify(db)
+            try:
+                points = audit_anchor.read(checkpoint) if checkpoint else []
+            except (OSError, ValueError) as exc:
+                raise _fail(f"--checkpoint: {exc}") from exc
+            anchored = audit_anchor.check(db, points) if result.ok else None
     finally:
         rt.close()
     if not result.ok:
@@ -143,7 +179,38 @@ def audit_verify(database: DatabaseOpt = None) -> None:
             err=True,
         )
         raise typer.Exit(1)
+    if anchored:
+        typer.echo(f"audit chain BROKEN against the checkpoints: {anchored}", err=True)
+        raise typer.Exit(1)
     typer.echo(f"audit chain OK: {result.checked} entries")
+    if result.legacy:
+        typer.echo(f"note: entries 1..{result.legacy} are {LEGACY}")
+    if points:
+        typer.echo(f"checkpoints OK: {len(points)} (newest: entry {points[-1].last_id})")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    database: DatabaseOpt = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Append here [default: TRDNAV_AUDIT_CHECKPOINT_FILE or beside the DB]."
+        ),
+    ] = None,
+) -> None:
+    """Sign the chain head now, append it to the checkpoint file and print it (run from cron)."""
+    from trdnav.platform import audit_anchor
+
+    rt = _runtime(database)
+    try:
+        with rt.db() as db:
+            point = audit_anchor.current(db, datetime.now(UTC))
+        path = file or audit_anchor.checkpoint_path(rt.settings)
+        audit_anchor.append(path, point)
+    finally:
+        rt.close()
+    typer.echo(point.line())
 
 
 @audit_app.command("export")

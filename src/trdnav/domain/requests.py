@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from trdnav.domain.text import RequestModel
 
 Condition = Literal[
     "major_depressive_disorder",
@@ -39,7 +41,7 @@ CONDITIONS: tuple[Condition, ...] = (
 )
 
 
-class _Strict(BaseModel):
+class _Strict(RequestModel):
     # Unknown keys are rejected so a misspelt safety answer never silently reads as "unknown".
     model_config = ConfigDict(extra="forbid", frozen=True)
 

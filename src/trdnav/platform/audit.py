@@ -1,14 +1,22 @@
-"""The audit trail: append-only, hash-chained, verifiable.
+"""The audit trail: append-only, hash-chained with a secret key, verifiable.
 
-Each entry stores the previous entry's hash and its own hash, SHA-256 over a canonical JSON of
-its fields. Appends lock the single chain-head row, so concurrent workers on several hosts never
-fork the chain (PostgreSQL: SELECT ... FOR UPDATE; SQLite: BEGIN IMMEDIATE already serializes
-writers). Entries carry ids, never names or answers: the trail itself holds no PHI.
+Each entry stores the previous entry's hash and its own: an HMAC-SHA256, under a key kept
+outside the database, over a canonical JSON of its fields (the key's id is stored with the
+entry, so keys can be rotated and older entries still verify). Without the key nobody can
+recompute the chain after an edit or forge an entry. Entries from before keyed hashing carry no
+key id and a plain SHA-256; verify reports them as legacy and refuses an unkeyed entry after a
+keyed one. Cutting off the newest entries is caught against signed checkpoints of the head kept
+outside the database (platform.audit_anchor).
+
+Appends lock the single chain-head row, so concurrent workers on several hosts never fork the
+chain (PostgreSQL: SELECT ... FOR UPDATE; SQLite: BEGIN IMMEDIATE already serializes writers).
+Entries carry ids, never names or answers: the trail itself holds no PHI.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +29,35 @@ from sqlalchemy.orm import Session
 from trdnav.storage.models import AuditEvent, AuditHead, Membership
 
 GENESIS = "0" * 64
+LEGACY = "unkeyed SHA-256 (written before keyed hashing)"
+
+
+class AuditKeyError(RuntimeError):
+    """No audit key is configured (the runtime configures it from settings at start)."""
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The key that signs new entries and every key trusted for verifying, by id."""
+
+    current: str
+    by_id: dict[str, bytes]
+
+
+_keys: Keys | None = None
+
+
+def configure(current_id: str, current: bytes, previous: dict[str, bytes] | None = None) -> None:
+    """Set the signing key (and older keys still trusted); once per process start."""
+    global _keys
+    _keys = Keys(current_id, {**(previous or {}), current_id: current})
+
+
+def keys() -> Keys:
+    """The configured keys, or AuditKeyError."""
+    if _keys is None:
+        raise AuditKeyError("the audit chain needs platform.audit.configure(...) first")
+    return _keys
 
 
 @dataclass(frozen=True)
@@ -50,12 +87,18 @@ def _canonical(event: AuditEvent) -> bytes:
         "detail": event.detail,
         "prev_hash": event.prev_hash,
     }
+    if event.key_id is not None:
+        fields["key_id"] = event.key_id
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
 
-def entry_hash(event: AuditEvent) -> str:
-    """The SHA-256 an entry must carry."""
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def entry_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """The hash an entry must carry: HMAC under its key, SHA-256 for a legacy entry."""
+    if event.key_id is None:
+        return hashlib.sha256(_canonical(event)).hexdigest()
+    if key is None:
+        key = keys().by_id[event.key_id]
+    return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
 
 
 def record(
@@ -70,6 +113,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one entry in the caller's transaction; it commits or rolls back with the action."""
+    signing = keys()
     head = db.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     event = AuditEvent(
         id=head.last_id + 1,
@@ -86,8 +130,9 @@ def record(
         ip=who.ip,
         detail=json.dumps(detail or {}, sort_keys=True, separators=(",", ":")),
         prev_hash=head.last_hash,
+        key_id=signing.current,
     )
-    event.hash = entry_hash(event)
+    event.hash = entry_hash(event, signing.by_id[signing.current])
     db.add(event)
     head.last_id, head.last_hash = event.id, event.hash
     db.flush()
@@ -102,6 +147,9 @@ class Verification:
     checked: int
     first_bad_id: int | None = None
     problem: str | None = None
+    legacy: int = 0  # entries from before keyed hashing (plain SHA-256), all at the start
+    last_id: int = 0
+    last_hash: str = GENESIS
 
 
 def _walk(db: Session) -> Iterator[AuditEvent]:
@@ -109,20 +157,34 @@ def _walk(db: Session) -> Iterator[AuditEvent]:
     yield from db.scalars(stmt)
 
 
+def _check(event: AuditEvent, trusted: dict[str, bytes], keyed_seen: bool) -> str | None:
+    if event.key_id is None:
+        if keyed_seen:
+            return f"entry {event.id} is unkeyed after keyed entries (forged)"
+        return None if entry_hash(event) == event.hash else f"entry {event.id} was altered"
+    key = trusted.get(event.key_id)
+    if key is None:
+        return f"entry {event.id} is signed with key {event.key_id!r}, which is not configured"
+    if not hmac.compare_digest(entry_hash(event, key), event.hash):
+        return f"entry {event.id} was altered (or forged without the key)"
+    return None
+
+
 def verify(db: Session) -> Verification:
-    """Walk the whole chain; report the first altered, deleted or re-ordered entry."""
-    expected_id, prev, checked = 1, GENESIS, 0
+    """Walk the whole chain; report the first altered, forged, deleted or re-ordered entry."""
+    trusted = keys().by_id
+    expected_id, prev, checked, legacy = 1, GENESIS, 0, 0
     for event in _walk(db):
         if event.id != expected_id:
             return Verification(
-                False, checked, expected_id, f"entry {expected_id} is missing (deleted)"
+                False, checked, expected_id, f"entry {expected_id} is missing (deleted)", legacy
             )
         if event.prev_hash != prev:
-            return Verification(
-                False, checked, event.id, f"entry {event.id} does not follow entry {event.id - 1}"
-            )
-        if entry_hash(event) != event.hash:
-            return Verification(False, checked, event.id, f"entry {event.id} was altered")
+            unlinked = f"entry {event.id} does not follow entry {event.id - 1}"
+            return Verification(False, checked, event.id, unlinked, legacy)
+        if problem := _check(event, trusted, legacy < checked):
+            return Verification(False, checked, event.id, problem, legacy)
+        legacy += event.key_id is None
         prev, expected_id, checked = event.hash, expected_id + 1, checked + 1
     head = db.get(AuditHead, 1)
     if head is None or head.last_id != expected_id - 1 or head.last_hash != prev:
@@ -132,8 +194,9 @@ def verify(db: Session) -> Verification:
             checked,
             expected_id,
             f"entries {expected_id}..{last} after the last one found are missing (deleted)",
+            legacy,
         )
-    return Verification(True, checked)
+    return Verification(True, checked, legacy=legacy, last_id=expected_id - 1, last_hash=prev)
 
 
 @dataclass(frozen=True)
@@ -191,14 +254,25 @@ CSV_COLUMNS = (
     "detail",
     "prev_hash",
     "hash",
+    "key_id",
 )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading =, +, -, @, tab or CR is quoted with '."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def export_rows(db: Session, f: AuditFilter) -> Iterator[list[str]]:
-    """Every matching entry, oldest first, as CSV cells."""
+    """Every matching entry, oldest first, as CSV cells (formulas neutralized)."""
     stmt = _filtered(select(AuditEvent), f).order_by(AuditEvent.id)
     for event in db.scalars(stmt.execution_options(yield_per=500)):
         yield [
-            "" if (v := getattr(event, c)) is None else (v.isoformat() if c == "at" else str(v))
+            csv_cell(
+                "" if (v := getattr(event, c)) is None else (v.isoformat() if c == "at" else str(v))
+            )
             for c in CSV_COLUMNS
         ]

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-not-secret-change-me"
@@ -62,6 +62,15 @@ class Settings(BaseSettings):
     reset_token_minutes: int = Field(default=30, ge=5, le=24 * 60)
     # The waitlist page's planner searches this long (seconds) before answering.
     planner_time_limit: float = Field(default=10.0, ge=0.5, le=120)
+    # The audit chain's HMAC key (kept outside the database; derived from the secret key when
+    # unset), its id (default: a fingerprint of the key), older keys still trusted for entries
+    # they signed ("id:key,id:key"), and the file signed checkpoints of the chain head go to.
+    audit_key: SecretStr | None = None
+    audit_key_id: str | None = Field(default=None, max_length=16, pattern=r"^[A-Za-z0-9_.-]+$")
+    audit_previous_keys: SecretStr | None = None
+    audit_checkpoint_file: Path | None = None
+    # Set by platform.install_secret when no secret is configured: the generated secret's file.
+    _generated_secret: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _secrets(self) -> Settings:

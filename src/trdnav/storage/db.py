@@ -38,6 +38,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the house settings: SQLite WAL + BEGIN IMMEDIATE, PostgreSQL pre-ping."""
     url = normalize_url(url)
     parsed = make_url(url)
+    # Statement parameters are request data (names, messages, answers): never in an error text.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

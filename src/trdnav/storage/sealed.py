@@ -10,30 +10,53 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Dialect, String
 from sqlalchemy.types import TypeDecorator
 
 _FERNET_PREFIX = "gAAAAA"  # every Fernet token starts with its version byte and timestamp
-_fernet: Fernet | None = None
+_fernet: MultiFernet | None = None
+_primary: Fernet | None = None
 
 
 class SealingError(RuntimeError):
     """No key is configured, or a sealed value does not open with the configured key."""
 
 
-def configure(secret_key: str) -> None:
-    """Derive the sealing key from the application's secret key (once per process start)."""
-    global _fernet
+def _derive(secret_key: str) -> Fernet:
     raw = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"trdnav sealed columns"
     ).derive(secret_key.encode())
-    _fernet = Fernet(base64.urlsafe_b64encode(raw))
+    return Fernet(base64.urlsafe_b64encode(raw))
 
 
-def _key() -> Fernet:
+def configure(secret_key: str, *older: str) -> None:
+    """Derive the sealing key from the application's secret key (once per process start).
+
+    Values sealed with an `older` key still open (and `needs_resealing` finds them); every new
+    value is sealed with the current key.
+    """
+    global _fernet, _primary
+    _primary = _derive(secret_key)
+    _fernet = MultiFernet([_primary, *(_derive(k) for k in older)])
+
+
+def needs_resealing(stored: str | None) -> bool:
+    """True when a stored value is plain or opens only with an older key."""
+    if stored is None or _primary is None:
+        return False
+    if not stored.startswith(_FERNET_PREFIX):
+        return True
+    try:
+        _primary.decrypt(stored.encode())
+    except InvalidToken:
+        return True
+    return False
+
+
+def _key() -> MultiFernet:
     if _fernet is None:
         raise SealingError("sealed columns need storage.sealed.configure(secret_key) first")
     return _fernet

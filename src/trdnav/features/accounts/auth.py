@@ -19,25 +19,17 @@ import segno
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from trdnav.features.accounts import single_use, throttle
 from trdnav.features.accounts.passwords import verify_password
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.audit import Who
 from trdnav.platform.settings import Settings
-from trdnav.storage.models import Clinic, Login, Membership, RateLimitHit, RecoveryCode, User
+from trdnav.storage.models import Clinic, Login, Membership, RecoveryCode, User
 
 ISSUER = "TRD Navigator"
 RECOVERY_CODES = 10
 PENDING_MINUTES = 10  # a password-only login may only finish two-factor, for this long
-LOCKED_MESSAGE = (
-    "Too many failed sign-in attempts. For your security, sign-in is paused for {minutes} "
-    "minutes. You can reset your password by email, or ask your clinic administrator."
-)
-
-
-def locked_message(settings: Settings) -> str:
-    """The lockout message, naming the configured window."""
-    return LOCKED_MESSAGE.format(minutes=settings.login_window_minutes)
 
 
 def token_hash(token: str) -> str:
@@ -45,59 +37,23 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def audit_identifier(settings: Settings, email: str, user: User | None) -> str:
+    """What the audit trail records for a typed sign-in identifier.
+
+    A known account's address; for anything else (a typo, or a password typed into the email
+    box) a keyed hash: attempts on the same identifier still group together, but the trail never
+    holds what was typed.
+    """
+    if user is not None:
+        return user.email
+    key = settings.secret_key.get_secret_value().encode()
+    digest = hmac.new(key, normalize_email(email).encode(), hashlib.sha256).hexdigest()
+    return f"unknown:{digest[:24]}"
+
+
 def normalize_email(email: str) -> str:
     """Emails compare case-insensitively and without surrounding spaces."""
     return email.strip().lower()
-
-
-# --- throttling -------------------------------------------------------------------------
-
-
-def _buckets(email: str, ip: str | None) -> list[str]:
-    # The account bucket is keyed by a hash, so the table never holds a typed email address.
-    out = ["ws-login-acct:" + token_hash(normalize_email(email))[:40]]
-    if ip:
-        out.append("ws-login-ip:" + ip[:100])
-    return out
-
-
-def _failures(db: Session, bucket: str, since: datetime) -> int:
-    stmt = select(func.count(RateLimitHit.id)).where(
-        RateLimitHit.bucket == bucket, RateLimitHit.at >= since
-    )
-    return db.scalar(stmt) or 0
-
-
-def is_locked(db: Session, settings: Settings, email: str, ip: str | None, now: datetime) -> bool:
-    """True when the account or the client reached the failure limit in the window."""
-    since = now - timedelta(minutes=settings.login_window_minutes)
-    return any(_failures(db, b, since) >= settings.login_max_failures for b in _buckets(email, ip))
-
-
-def note_failure(
-    db: Session, settings: Settings, email: str, who: Who, now: datetime, reason: str
-) -> bool:
-    """Count one failure against the account and the client; True when this one locks them."""
-    since = now - timedelta(minutes=settings.login_window_minutes)
-    locked_now = False
-    for bucket in _buckets(email, who.ip):
-        # Hits older than the window never count again: drop them so the table stays small.
-        db.execute(
-            delete(RateLimitHit).where(RateLimitHit.bucket == bucket, RateLimitHit.at < since)
-        )
-        db.add(RateLimitHit(bucket=bucket, at=now))
-        db.flush()
-        if _failures(db, bucket, since) == settings.login_max_failures:
-            locked_now = True
-    audit.record(db, now, "auth.login_failed", who, outcome="denied", detail={"why": reason})
-    if locked_now:
-        audit.record(db, now, "auth.lockout", who, outcome="denied")
-    return locked_now
-
-
-def clear_account_failures(db: Session, email: str) -> None:
-    """A successful sign-in resets the account's counter (the client's keeps counting)."""
-    db.execute(delete(RateLimitHit).where(RateLimitHit.bucket == _buckets(email, None)[0]))
 
 
 # --- password step ----------------------------------------------------------------------
@@ -122,16 +78,21 @@ def sign_in_password(
     """Check the password; on success open a pending login that may only finish two-factor."""
     email = normalize_email(email)
     user = db.scalar(select(User).where(User.email == email))
-    if is_locked(db, settings, email, ip, now):
-        who = Who(user.id if user else None, email[:320], ip=ip)
+    paused = throttle.wait(db, settings, throttle.PASSWORD, email, ip, now)
+    if paused:
+        # Refused without counting: a pause never grows while it lasts.
+        who = Who(user.id if user else None, audit_identifier(settings, email, user), ip=ip)
         audit.record(db, now, "auth.login_refused", who, outcome="denied")
-        return SignIn(error=locked_message(settings), locked=True)
+        return SignIn(error=throttle.locked_message(paused), locked=True)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active or not _memberships(db, user.id):
-        who = Who(user.id if user else None, email[:320], ip=ip)
-        locked = note_failure(db, settings, email, who, now, "password")
-        return SignIn(error=locked_message(settings) if locked else GENERIC_FAILURE, locked=locked)
-    clear_account_failures(db, email)
+        who = Who(user.id if user else None, audit_identifier(settings, email, user), ip=ip)
+        paused = throttle.note_failure(db, settings, throttle.PASSWORD, email, who, now)
+        if paused:
+            return SignIn(error=throttle.locked_message(paused), locked=True)
+        return SignIn(error=GENERIC_FAILURE)
+    # Only the password counter: second-factor failures are never cleared by a password.
+    throttle.clear(db, email, throttle.PASSWORD)
     token = open_login(db, settings, user, now, mfa_done=False)
     audit.record(db, now, "auth.password_ok", Who(user.id, user.email, ip=ip))
     return SignIn(token=token, enrolled=user.totp_enabled)
@@ -240,24 +201,6 @@ def qr_svg(uri: str) -> str:
     return svg
 
 
-def check_totp(user: User, code: str, now: datetime) -> bool:
-    """Accept a code from the current, previous or next 30 s step, each step only once."""
-    if not user.totp_secret:
-        return False
-    code = "".join(code.split())
-    if not (code.isdigit() and len(code) == 6):
-        return False
-    totp = pyotp.TOTP(user.totp_secret)
-    current = totp.timecode(now)
-    for step in (current - 1, current, current + 1):
-        if user.totp_last_step is not None and step <= user.totp_last_step:
-            continue  # already used: a replayed or older code
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            user.totp_last_step = step
-            return True
-    return False
-
-
 def _recovery_hash(code: str) -> str:
     # Codes carry 60 random bits, so a plain SHA-256 suffices (unlike human passwords).
     return token_hash("".join(code.lower().split()).replace("-", ""))
@@ -277,18 +220,8 @@ def new_recovery_codes(db: Session, user: User) -> list[str]:
 
 
 def use_recovery_code(db: Session, user: User, code: str, now: datetime) -> bool:
-    """Spend one unused recovery code; True when it matched."""
-    row = db.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _recovery_hash(code),
-            RecoveryCode.used_at.is_(None),
-        )
-    )
-    if row is None:
-        return False
-    row.used_at = now
-    return True
+    """Spend one unused recovery code (atomically: one winner under concurrency)."""
+    return single_use.consume_recovery_code(db, user.id, _recovery_hash(code), now)
 
 
 def remaining_recovery_codes(db: Session, user_id: int) -> int:

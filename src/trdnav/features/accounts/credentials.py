@@ -6,10 +6,10 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from trdnav.features.accounts import auth
+from trdnav.features.accounts import auth, single_use, throttle
 from trdnav.features.accounts.passwords import (
     WeakPassword,
     check_policy,
@@ -31,6 +31,9 @@ class Step:
     recovery_codes: list[str] = field(default_factory=list)
 
 
+ALREADY_DONE = "This sign-in was already completed or has ended. Sign in again."
+
+
 def finish_second_factor(
     db: Session,
     settings: Settings,
@@ -43,17 +46,20 @@ def finish_second_factor(
     user = db.get(User, pending.user_id)
     assert user is not None
     who = Who(user.id, user.email, ip=ip)
-    if auth.is_locked(db, settings, user.email, ip, now):
+    paused = throttle.wait(db, settings, throttle.SECOND_FACTOR, user.email, ip, now)
+    if paused:
         audit.record(db, now, "auth.login_refused", who, outcome="denied")
-        return Step(error=auth.locked_message(settings))
+        return Step(error=throttle.locked_message(paused))
     used_recovery = False
-    ok = user.totp_enabled and auth.check_totp(user, code, now)
+    ok = user.totp_enabled and single_use.consume_totp(db, user, code, now)
     if not ok and user.totp_enabled and len("".join(code.split())) > 6:
         ok = used_recovery = auth.use_recovery_code(db, user, code, now)
     if not ok:
-        locked = auth.note_failure(db, settings, user.email, who, now, "second_factor")
+        paused = throttle.note_failure(db, settings, throttle.SECOND_FACTOR, user.email, who, now)
         return Step(
-            error=auth.locked_message(settings) if locked else "That code is not valid. Try again."
+            error=throttle.locked_message(paused)
+            if paused
+            else "That code is not valid. Try again."
         )
     return _promote(db, settings, pending, user, who, now, used_recovery)
 
@@ -70,31 +76,39 @@ def confirm_enrollment(
     user = db.get(User, pending.user_id)
     assert user is not None
     who = Who(user.id, user.email, ip=ip)
-    if not auth.check_totp(user, code, now):
-        locked = auth.note_failure(db, settings, user.email, who, now, "enrollment")
+    paused = throttle.wait(db, settings, throttle.SECOND_FACTOR, user.email, ip, now)
+    if paused:
+        audit.record(db, now, "auth.login_refused", who, outcome="denied")
+        return Step(error=throttle.locked_message(paused))
+    if not single_use.consume_totp(db, user, code, now):
+        paused = throttle.note_failure(db, settings, throttle.SECOND_FACTOR, user.email, who, now)
         return Step(
-            error=auth.locked_message(settings)
-            if locked
+            error=throttle.locked_message(paused)
+            if paused
             else "That code is not valid. Check the time on your phone, then try the next code."
         )
+    if not single_use.end_pending(db, pending, now):
+        return Step(error=ALREADY_DONE)
     user.totp_enabled = True
     codes = auth.new_recovery_codes(db, user)
     audit.record(db, now, "auth.totp_enrolled", who)
-    step = _promote(db, settings, pending, user, who, now, False)
+    step = _promote(db, settings, None, user, who, now, False)
     return Step(token=step.token, recovery_codes=codes)
 
 
 def _promote(
     db: Session,
     settings: Settings,
-    pending: Login,
+    pending: Login | None,
     user: User,
     who: Who,
     now: datetime,
     used_recovery: bool,
 ) -> Step:
-    auth.clear_account_failures(db, user.email)
-    auth.revoke_login(db, pending, now)  # a new id after the privilege change: no fixation
+    # A new login id after the privilege change (no fixation); the pending one ends only once.
+    if pending is not None and not single_use.end_pending(db, pending, now):
+        return Step(error=ALREADY_DONE)
+    throttle.unlock(db, user.email)  # a full sign-in: both account counters start again
     token = auth.open_login(db, settings, user, now, mfa_done=True)
     detail = {"recovery_code": True} if used_recovery else {}
     audit.record(db, now, "auth.login", who, detail=detail)
@@ -139,7 +153,11 @@ def request_reset(
     """A reset link for an active account as (address, link); None otherwise (not revealed)."""
     email = auth.normalize_email(email)
     user = db.scalar(select(User).where(User.email == email))
-    who = Who(user.id if user else None, email[:320], ip=ip)
+    who = Who(user.id if user else None, auth.audit_identifier(settings, email, user), ip=ip)
+    if not throttle.reset_mail_allowed(db, settings.secret_key.get_secret_value(), email, ip, now):
+        # Same answer to the browser; no email. Unknown addresses are counted alike.
+        audit.record(db, now, "auth.reset_requested", who, outcome="throttled")
+        return None
     if user is None or not user.is_active:
         audit.record(db, now, "auth.reset_requested", who, outcome="unknown_account")
         return None
@@ -185,7 +203,16 @@ def complete_reset(db: Session, token: str, new: str, ip: str | None, now: datet
         check_policy(new, email=user.email)
     except WeakPassword as exc:
         return Step(error=f"new_password: {exc}")
-    row.used_at = now
+    if not single_use.consume_reset(db, row, now):
+        return Step(error="This reset link has expired or was already used. Ask for a new one.")
+    # Every other link of the account is spent too, and the account's pauses end.
+    db.execute(
+        update(ResetToken)
+        .where(ResetToken.user_id == user.id, ResetToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    throttle.unlock(db, user.email)
     _set_password(db, user, new, now)
     audit.record(db, now, "auth.password_reset", Who(user.id, user.email, ip=ip))
     return Step()

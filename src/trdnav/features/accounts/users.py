@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from trdnav.features.accounts import auth
+from trdnav.features.accounts import auth, throttle
 from trdnav.features.accounts.passwords import check_policy, hash_password
 from trdnav.platform import audit
 from trdnav.platform.access import ROLES
@@ -121,6 +121,16 @@ def disable_user(db: Session, email: str, now: datetime, who: Who | None = None)
     user.is_active = False
     auth.revoke_all(db, user.id, now)
     audit.record(db, now, "users.disable", who or Who(), target=f"user:{user.id}")
+    return user
+
+
+def unlock_user(db: Session, email: str, now: datetime, who: Who | None = None) -> User:
+    """End the account's sign-in pauses (password and second-factor failures forgotten)."""
+    user = db.scalar(select(User).where(User.email == auth.normalize_email(email)))
+    if user is None:
+        raise UserError(f"EMAIL: no account with email {email!r}")
+    throttle.unlock(db, user.email)
+    audit.record(db, now, "users.unlock", who or Who(), target=f"user:{user.id}")
     return user
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.text import RequestModel, control_problem
 from trdnav.platform import idempotency, ratelimit
 from trdnav.platform.errors import InvalidRequest, field_errors
 from trdnav.platform.mail import MailError, send_mail
@@ -52,8 +53,10 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 
-class ConsultationCreate(BaseModel):
+class ConsultationCreate(RequestModel):
     """What a person sends to ask the clinic to contact them."""
+
+    multiline = frozenset({"message"})
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -133,6 +136,8 @@ def e164(value: str, region: str = DEFAULT_REGION) -> str:
 def check_field(field: str, value: str) -> str | None:
     """The problem with one form field on its own, or None; cross-field rules wait for sending."""
     value = value.strip()
+    if problem := control_problem(value):
+        return problem
     try:
         if field == "name":
             return None if 0 < len(value) <= 200 else "is required (at most 200 characters)"

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from trdnav.domain.scheduling.calendar import parse_hhmm
+from trdnav.domain.text import RequestModel
 
 # Scheduling works within these years; anything else is a typo, never a plan (and the calendar
 # arithmetic near date.min/date.max would overflow).
@@ -36,7 +37,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class PatientCreate(BaseModel):
+class PatientCreate(RequestModel):
     model_config = ConfigDict(extra="forbid")
     given_name: Name
     family_name: Name
@@ -78,7 +79,7 @@ class ResourceList(BaseModel):
     next_cursor: str | None
 
 
-class SessionChoice(BaseModel):
+class SessionChoice(RequestModel):
     """One session placed by hand (the coordinator adjusted the proposal)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -88,7 +89,7 @@ class SessionChoice(BaseModel):
     _range = field_validator("starts_at")(_moment_in_range)
 
 
-class CourseCreate(BaseModel):
+class CourseCreate(RequestModel):
     model_config = ConfigDict(extra="forbid")
     option: str = Field(min_length=1, max_length=40)
     start_on: date
@@ -127,13 +128,14 @@ class CourseView(BaseModel):
     sessions: list[SessionView]
 
 
-class CourseStatusUpdate(BaseModel):
+class CourseStatusUpdate(RequestModel):
+    multiline = frozenset({"reason"})
     model_config = ConfigDict(extra="forbid")
     status: Literal["completed", "discontinued"]
     reason: Reason | None = None
 
 
-class SessionReschedule(BaseModel):
+class SessionReschedule(RequestModel):
     model_config = ConfigDict(extra="forbid")
     starts_at: AwareDatetime
     resource_id: int | None = None
@@ -141,6 +143,7 @@ class SessionReschedule(BaseModel):
     _range = field_validator("starts_at")(_moment_in_range)
 
 
-class SessionCancel(BaseModel):
+class SessionCancel(RequestModel):
+    multiline = frozenset({"reason"})
     model_config = ConfigDict(extra="forbid")
     reason: Reason

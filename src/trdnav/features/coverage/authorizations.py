@@ -18,6 +18,7 @@ from trdnav.domain.coverage.authorization import MAX_UNITS, StatusChange, transi
 from trdnav.domain.coverage.check import Facts
 from trdnav.domain.coverage.loader import default_coverage
 from trdnav.domain.coverage.schema import Policy
+from trdnav.domain.text import RequestModel
 from trdnav.features.coverage import forms
 from trdnav.features.coverage.policies import CoverageInputError, resolve
 from trdnav.features.coverage.service import local_today, patient_record
@@ -27,7 +28,7 @@ from trdnav.platform.errors import InvalidRequest, field_errors
 from trdnav.storage.models import AuthorizationEvent, Patient, PriorAuthorization
 
 
-class AuthorizationCreate(BaseModel):
+class AuthorizationCreate(RequestModel):
     """POST .../prior-authorizations (contract clinic-api-v1), and the workspace's form."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.platform.runtime import Runtime
+from trdnav.platform.web.text_guard import check_form
 
 
 def runtime(request: Request) -> Runtime:
@@ -25,8 +26,8 @@ def unit_of_work(request: Request) -> Iterator[Session]:
 
 
 async def form_data(request: Request) -> FormData:
-    """The posted form (already parsed and cached by the CSRF check)."""
-    return await request.form()
+    """The posted form (already parsed and cached by the CSRF check), free of control characters."""
+    return check_form(await request.form())
 
 
 def form_dict(form: FormData) -> dict[str, Any]:

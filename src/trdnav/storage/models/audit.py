@@ -33,6 +33,9 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The HMAC key that signs the entry (the key itself lives outside the database);
+    # NULL for entries written before keyed hashing (plain SHA-256, reported as legacy).
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):

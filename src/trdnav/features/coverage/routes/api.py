@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from trdnav.domain.coverage.authorization import Status
 from trdnav.domain.coverage.results import CoverageCheck
+from trdnav.domain.text import RequestModel
 from trdnav.features.accounts.guard import utcnow
 from trdnav.features.coverage import authorizations, lookups, packet, service
 from trdnav.features.coverage.authorizations import AuthorizationCreate, AuthorizationView
@@ -40,8 +41,10 @@ class AuthorizationList(BaseModel):
     next_cursor: str | None
 
 
-class StatusUpdate(BaseModel):
+class StatusUpdate(RequestModel):
     """A status change: the new status, its date, and the payer's answer when approved."""
+
+    multiline = frozenset({"note"})
 
     model_config = ConfigDict(extra="forbid")
     status: Status

@@ -1,0 +1,69 @@
+"""Text that may enter the system: no NUL and no other control characters.
+
+A NUL breaks PostgreSQL text columns (and used to turn a request into a 500 that logged it);
+other control characters (escape sequences, DEL, C1) have no place in names, searches or notes.
+Multi-line text (a message, a note) may hold tab, line feed and carriage return; single-line
+text may not. `RequestModel` is the one base of every request model: its validator checks every
+string of every field, however deeply nested, and names the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ValidationInfo, field_validator
+
+_SINGLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_MULTI = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why this text is refused (it holds a control character), or None when it is fine."""
+    found = (_MULTI if multiline else _SINGLE).search(value)
+    if found is None:
+        return None
+    allowed = " (only tab and line breaks are allowed here)" if multiline else ""
+    return f"contains a control character (U+{ord(found.group()):04X}){allowed}"
+
+
+def find_control(value: Any, *, multiline: bool = False, path: str = "") -> tuple[str, str] | None:
+    """The first (sub-path, problem) of any string inside `value` (lists, dicts), or None."""
+    if isinstance(value, str):
+        problem = control_problem(value, multiline=multiline)
+        return (path, problem) if problem else None
+    if isinstance(value, BaseModel):
+        return None  # a nested request model checks its own fields
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            found = find_control(key, path=sub) or find_control(item, multiline=multiline, path=sub)
+            if found:
+                return found
+        return None
+    if isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            sub = f"{path}.{index}" if path else str(index)
+            found = find_control(item, multiline=multiline, path=sub)
+            if found:
+                return found
+    return None
+
+
+class RequestModel(BaseModel):
+    """Base of every request model: no field may hold a control character.
+
+    Fields listed in `multiline` may hold tab, line feed and carriage return.
+    """
+
+    multiline: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        found = find_control(value, multiline=info.field_name in cls.multiline)
+        if found is not None:
+            sub, problem = found
+            raise ValueError(f"{problem} at {sub}" if sub else problem)
+        return value
