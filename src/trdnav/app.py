@@ -19,6 +19,7 @@ from trdnav.platform.runtime import Runtime, build_runtime
 from trdnav.platform.settings import Settings, get_settings
 from trdnav.platform.web import access_log, ops
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
+from trdnav.platform.web.openapi import api_only
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
 from trdnav.platform.web.security import SecurityHeadersMiddleware
 
@@ -60,5 +61,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(ops.router)
     for router in routers():
         app.include_router(router)
+    api_only(app)
     with_request_schemas(app)
     return app
