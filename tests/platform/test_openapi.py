@@ -59,3 +59,109 @@ def test_pages_are_still_served(app_client: TestClient) -> None:
     # Left out of the schema, not out of the app.
     assert app_client.get("/docs").status_code == 200
     assert app_client.get("/static/swagger/swagger-ui.css").status_code == 200
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    methods = {"get", "put", "post", "delete", "patch"}
+    return [
+        (method.upper(), path, op)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in methods
+    ]
+
+
+def test_every_error_is_a_declared_problem_document(spec: dict[str, Any]) -> None:
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for method, path, op in _operations(spec):
+        for code, response in op["responses"].items():
+            if int(code) >= 400:
+                assert response["content"] == {"application/problem+json": problem}, (
+                    method,
+                    path,
+                    code,
+                )
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_json_bodies_parameters_and_tokens_declare_their_errors(spec: dict[str, Any]) -> None:
+    for method, path, op in _operations(spec):
+        declared = set(op["responses"])
+        where = f"{method} {path}"
+        if "application/json" in op.get("requestBody", {}).get("content", {}):
+            assert {"413", "415", "422"} <= declared, where
+        if op.get("parameters"):
+            assert "422" in declared, where
+        if op.get("security"):
+            assert op["security"] == [{"StaffToken": []}], where
+            assert {"401", "403"} <= declared, where
+            if "{" in path:
+                assert "404" in declared, where
+    scheme = spec["components"]["securitySchemes"]["StaffToken"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    # The clinic API is token-only; the public endpoints are not.
+    ops = {(m, p): op for m, p, op in _operations(spec)}
+    assert ops[("POST", "/api/v1/patients")].get("security")
+    assert not ops[("POST", "/api/v1/assessments")].get("security")
+
+
+def test_the_rate_limit_answer_is_declared_with_retry_after(spec: dict[str, Any]) -> None:
+    response = spec["paths"]["/api/v1/consultation-requests"]["post"]["responses"]["429"]
+    assert response["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    assert "application/problem+json" in response["content"]
+
+
+def _examples(node: Any, schema: dict[str, Any] | None = None) -> list[tuple[Any, Any]]:
+    """Every (example, schema) pair: examples inside schemas and beside media-type schemas."""
+    found: list[tuple[Any, Any]] = []
+    if isinstance(node, dict):
+        if "schema" in node and isinstance(node["schema"], dict):
+            if "example" in node:
+                found.append((node["example"], node["schema"]))
+            for example in node.get("examples", {}).values():
+                found.append((example.get("value"), node["schema"]))
+        if "type" in node or "$ref" in node or "properties" in node:
+            for example in (
+                node.get("examples", []) if isinstance(node.get("examples"), list) else []
+            ):
+                found.append((example, node))
+            if "example" in node and "schema" not in node:
+                found.append((node["example"], node))
+        for key, value in node.items():
+            if key not in ("examples", "example"):
+                found += _examples(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _examples(value)
+    return found
+
+
+def test_every_documented_example_validates_against_its_schema(spec: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    found = _examples(spec)
+    assert found, "the document shows examples"
+    checked = 0
+    for example, schema in found:
+        root = {**schema, "components": spec["components"]}
+        errors = list(Draft202012Validator(root).iter_errors(example))
+        assert errors == [], (example, [e.message for e in errors])
+        checked += 1
+    assert checked >= 3
+
+
+def test_api_errors_outside_the_routes_are_problem_documents(app_client: TestClient) -> None:
+    missing = app_client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert missing.json()["status"] == 404
+    wrong = app_client.put("/api/v1/patients/p1/prior-authorizations")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "GET, POST"
+    assert wrong.headers["content-type"] == "application/problem+json"
+    # Pages keep their own answers.
+    assert (
+        app_client.get("/workspace/no-such-page")
+        .headers["content-type"]
+        .startswith("application/json")
+    )
