@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from swagger_ui_bundle import swagger_ui_path
 
 from trdnav import __version__
@@ -19,7 +20,10 @@ from trdnav.platform.install_secret import ensure_secret
 from trdnav.platform.runtime import Runtime, build_runtime
 from trdnav.platform.settings import Settings, get_settings
 from trdnav.platform.web import access_log, ops
+from trdnav.platform.web.api_errors import on_http_error
+from trdnav.platform.web.bodyguard import BodyGuardMiddleware
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
+from trdnav.platform.web.openapi import api_only, document
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
 from trdnav.platform.web.security import SecurityHeadersMiddleware
 from trdnav.platform.web.text_guard import (
@@ -55,6 +59,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         redoc_url=None,
     )
     https = settings.base_url.startswith("https://")
+    # Innermost of the middlewares: every answer, a 413 too, gets the security headers.
+    app.add_middleware(
+        BodyGuardMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_depth=settings.max_json_depth,
+    )
     app.add_middleware(
         CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
     )
@@ -63,10 +73,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(InvalidRequest, on_invalid_request)
     app.add_exception_handler(ControlCharacters, on_control_characters)
+    app.add_exception_handler(HTTPException, on_http_error)
     app.mount("/static/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ops.router)
     for router in routers():
         app.include_router(router)
+    api_only(app)
     with_request_schemas(app)
+    document(app)
     return app

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=10, ge=1, le=1000)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     reset_token_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    # Request bodies past this many bytes are refused (413) before anything parses them; JSON
+    # bodies of the API that nest arrays/objects deeper than this are refused (422).
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, le=1024**3)
+    max_json_depth: int = Field(default=32, ge=4, le=1000)
     # The waitlist page's planner searches this long (seconds) before answering.
     planner_time_limit: float = Field(default=10.0, ge=0.5, le=120)
     # The audit chain's HMAC key (kept outside the database; derived from the secret key when

@@ -43,6 +43,8 @@ PreferredContact = Literal["email", "phone", "text"]
 # A person asks for a consultation once, maybe twice; ten tries in ten minutes from one client
 # is a script. Kept generous because a clinic's office may share one address.
 LIMIT = ratelimit.RateLimit(limit=10, window=timedelta(minutes=10))
+# Invalid attempts count apart, against a looser limit (a script, not a person, sends sixty).
+INVALID_LIMIT = ratelimit.RateLimit(limit=60, window=timedelta(minutes=10))
 # A notice that failed is retried when a later request is notified (or by `notify_pending`).
 RETRY_AFTER = timedelta(minutes=1)
 GIVE_UP_AFTER = timedelta(days=7)
@@ -195,22 +197,33 @@ def receive(
     key: str | None,
     now: datetime,
 ) -> Receipt:
-    """The whole use case: replay a retry, else rate-limit, validate and store durably."""
+    """The whole use case: validate, replay a retry, else rate-limit and store durably.
+
+    Invalid submissions (422) are counted in a bucket of their own: ten typos do not use up the
+    requests a person may send, and a script sending garbage is still stopped (429).
+    """
     key = idempotency.check_key(key)
     scope = f"consultation-requests:{surface}"
-    fingerprint = idempotency.request_hash(data) if key else ""
     secret = rt.settings.secret_key.get_secret_value()
+    try:
+        payload = parse(data)
+    except InvalidRequest:
+        invalid_bucket = ratelimit.client_bucket(secret, f"consult-invalid-{surface}", client)
+        with rt.db.begin() as db:
+            decision = ratelimit.hit(db, invalid_bucket, INVALID_LIMIT, now)
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after) from None
+        raise
+    fingerprint = idempotency.request_hash(data) if key else ""
     bucket = ratelimit.client_bucket(secret, f"consult-{surface}", client)
     with rt.db.begin() as db:
         # A retry of a stored request is answered before the rate limit: it creates nothing.
         stored = idempotency.lookup(db, scope, key, fingerprint, now) if key else None
         if stored is not None:
             return Receipt(ConsultationView.model_validate_json(stored.body), created=False)
-        # Counted even if the body turns out invalid (committed on its own, before parsing).
-        decision = ratelimit.hit(db, bucket, LIMIT, now)
+        decision = ratelimit.hit(db, bucket, LIMIT, now)  # committed on its own, before storing
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
-    payload = parse(data)
     try:
         return _store(rt, payload, scope, key, fingerprint, now)
     except IntegrityError:

@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from trdnav.features.tokens.service import authenticate
@@ -19,6 +18,7 @@ from trdnav.platform.access import Actor, Forbidden, NotFound, authorize, load_f
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.deps import unit_of_work
 from trdnav.platform.web.problems import invalid, problem
+from trdnav.platform.web.problems import problem_responses as problem_responses
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -41,40 +41,6 @@ class ApiProblem(Exception):
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
         self.errors, self.headers = errors, headers or {}
-
-
-class FieldError(BaseModel):
-    field: str
-    message: str
-
-
-class Problem(BaseModel):
-    """A problem document (RFC 9457 shape)."""
-
-    title: str
-    detail: str
-    status: int
-    errors: list[FieldError] | None = None
-
-
-def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI declarations of the problem documents a route may answer with."""
-    text = {
-        401: "No token, or a token that is unknown, expired or revoked",
-        403: "The member's role lacks the permission",
-        404: "No such record in this clinic",
-        409: "Conflict: a double booking or a state that does not allow it",
-        422: "Invalid input: a problem document naming each field",
-    }
-    schema = {"$ref": "#/components/schemas/Problem"}
-    return {
-        c: {
-            "model": Problem,
-            "description": text[c],
-            "content": {"application/problem+json": {"schema": schema}},
-        }
-        for c in codes
-    }
 
 
 def api_actor(
