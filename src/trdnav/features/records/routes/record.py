@@ -16,7 +16,7 @@ from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
-from trdnav.features.records import answers, candidacy
+from trdnav.features.records import answers, candidacy, corrections, edits
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
@@ -73,10 +73,13 @@ def _record(
     rerun = candidacy.rerun(db, actor, runtime(request).engine, patient, now)
     decisions = candidacy.current_decisions(db, patient)
     safety = patient_alerts(db, patient.id)
+    changes = corrections.history(db, patient)
     db.commit()
     context: dict[str, Any] = {
         "r": record,
         "safety_alerts": safety,
+        "changes": changes,
+        "chart_fields": edits.FIELDS,
         "rerun": rerun,
         "decisions": decisions,
         "errors": errors or [],
@@ -106,10 +109,14 @@ def _act(
     scoped: Scope,
     action: Callable[[Actor, Patient], Any],
     anchor: str,
+    data: dict[str, Any] | None = None,
 ) -> Response:
     actor, patient = scoped
     try:
         action(actor, patient)
+    except edits.Conflict as exc:
+        db.rollback()
+        return _conflict(request, patient, exc, data or {}, anchor)
     except (patients.RecordError, answers.AnswerError) as exc:
         db.rollback()
         return _record(
@@ -119,22 +126,18 @@ def _act(
     return RedirectResponse(f"/workspace/patients/{patient.id}#{anchor}", status_code=303)
 
 
-@router.post("/workspace/patients/{patient_id}/demographics")
-def demographics(
-    request: Request,
-    scoped: Scope = Depends(PatientEdit),
-    form: FormData = Depends(form_data),
-    db: Session = Depends(unit_of_work),
+def _conflict(
+    request: Request, patient: Patient, exc: edits.Conflict, data: dict[str, Any], anchor: str
 ) -> Response:
-    """Update name, date of birth, sex at birth and contact details."""
-    data = form_dict(form)
-    return _act(
-        request,
-        db,
-        scoped,
-        lambda a, p: patients.update_demographics(db, a, p, data, utcnow()),
-        "demographics",
-    )
+    """409: someone saved first; show both values and let the person choose."""
+    context = {
+        "p": patient,
+        "conflict": exc,
+        "action": request.url.path,
+        "mine": {k: v for k, v in data.items() if k != "version"},
+        "back": f"/workspace/patients/{patient.id}#{anchor}",
+    }
+    return render(request, "records/conflict.html", context, status=409)
 
 
 @router.post("/workspace/patients/{patient_id}/diagnoses")
