@@ -232,3 +232,25 @@ def test_a_confirmed_answer_is_cleared_back_to_unknown(
     assert cleared_change.action == "clear" and cleared_change.before["confirmed"] is False
     again = nina.post(f"{patient_url}/answers/clear", {"key": key, "reason": "again"})
     assert again.status_code == 422 and "no confirmed answer" in again.text
+
+
+def test_the_chart_fields_are_saved_and_shown(
+    cast: dict[str, Member], patient_url: str, runtime: Runtime
+) -> None:
+    chart = {
+        "mrn": "TMS-00042",
+        "insurer": "Aetna",
+        "insurance_member_id": "W123456789",
+        "referring_clinician": "Dr. Lee, Anchorage Family Medicine",
+        "pharmacy": "Midtown Pharmacy, +1 907 555 0177",
+        "emergency_contact": "Luis Diaz (brother) +1 907 555 0123",
+        "preferred_language": "Spanish",
+    }
+    saved = cast["cora"].post(f"{patient_url}/demographics", _form(_patient(runtime), **chart))
+    assert saved.status_code == 303
+    patient = _patient(runtime)
+    assert {f: getattr(patient, f) for f in chart} == chart
+    page = cast["ted"].get(patient_url).text  # technicians read the chart, without the form
+    assert 'name="mrn"' not in page
+    for value in chart.values():
+        assert value in page

@@ -16,7 +16,7 @@ from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
-from trdnav.features.records import answers, candidacy, corrections, edits
+from trdnav.features.records import answers, candidacy, corrections, edits, plan
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
@@ -74,11 +74,14 @@ def _record(
     decisions = candidacy.current_decisions(db, patient)
     safety = patient_alerts(db, patient.id)
     changes = corrections.history(db, patient)
+    chosen = plan.current_plan(db, runtime(request).engine, patient)
     db.commit()
     context: dict[str, Any] = {
         "r": record,
         "safety_alerts": safety,
         "changes": changes,
+        "plan": chosen,
+        "choosable": plan.CHOOSABLE,
         "chart_fields": edits.FIELDS,
         "rerun": rerun,
         "decisions": decisions,
@@ -258,4 +261,24 @@ def decide(
         scoped,
         lambda a, p: candidacy.decide(db, a, engine, p, option_id, decision, reason, utcnow()),
         "candidacy",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/plan")
+def choose_plan(
+    request: Request,
+    scoped: Scope = Depends(PatientDecide),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """Record the chosen plan (an option decided eligible or caution), who and when."""
+    option_id = str(form.get("plan_option") or "")
+    note = str(form.get("plan_note") or "")
+    engine = runtime(request).engine
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: plan.choose_plan(db, a, engine, p, option_id, note, utcnow()),
+        "plan",
     )
