@@ -126,11 +126,16 @@ def list_patients(
     db: Session, actor: Actor, now: datetime, query: str | None = None
 ) -> list[Patient]:
     """The clinic's patients, newest first, optionally matching a name, email or phone."""
-    stmt = select(Patient).where(Patient.clinic_id == actor.clinic_id)
+    stmt = select(Patient).where(
+        Patient.clinic_id == actor.clinic_id, Patient.merged_into_id.is_(None)
+    )
     if query:
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(
-            Patient.name.ilike(like) | Patient.email.ilike(like) | Patient.phone.ilike(like)
+            Patient.name.ilike(like)
+            | Patient.email.ilike(like)
+            | Patient.phone.ilike(like)
+            | Patient.mrn.ilike(like)
         )
     rows = list(db.scalars(stmt.order_by(Patient.created_at.desc()).limit(500)))
     audit.record(

@@ -16,7 +16,14 @@ from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
-from trdnav.features.records import answers, candidacy, corrections, edits, plan
+from trdnav.features.records import (
+    answers,
+    candidacy,
+    corrections,
+    duplicates,
+    edits,
+    plan,
+)
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
@@ -75,12 +82,14 @@ def _record(
     safety = patient_alerts(db, patient.id)
     changes = corrections.history(db, patient)
     chosen = plan.current_plan(db, runtime(request).engine, patient)
+    dupes = duplicates.duplicates_of(db, patient) if actor.can("patient.merge") else []
     db.commit()
     context: dict[str, Any] = {
         "r": record,
         "safety_alerts": safety,
         "changes": changes,
         "plan": chosen,
+        "duplicates": dupes,
         "choosable": plan.CHOOSABLE,
         "chart_fields": edits.FIELDS,
         "rerun": rerun,
@@ -103,6 +112,9 @@ def patient_page(
 ) -> Response:
     """The patient record, with the assessment re-run on confirmed data."""
     actor, patient = scoped
+    if patient.merged_into_id:  # a merged duplicate: its old links lead to the kept record
+        kept = duplicates.live(db, patient)
+        return RedirectResponse(f"/workspace/patients/{kept.id}", status_code=303)
     return _record(request, actor, db, patient)
 
 
@@ -115,6 +127,9 @@ def _act(
     data: dict[str, Any] | None = None,
 ) -> Response:
     actor, patient = scoped
+    if patient.merged_into_id:  # nothing is written to a merged duplicate
+        kept = duplicates.live(db, patient)
+        return RedirectResponse(f"/workspace/patients/{kept.id}#{anchor}", status_code=303)
     try:
         action(actor, patient)
     except edits.Conflict as exc:
