@@ -36,6 +36,8 @@ PUBLIC = {
     ("POST", "/workspace/reset"),
     ("GET", "/workspace/reset/{token}"),
     ("POST", "/workspace/reset/{token}"),
+    ("GET", "/workspace/invite/{token}"),
+    ("POST", "/workspace/invite/{token}"),
 }
 
 
