@@ -21,7 +21,7 @@ from trdnav.features.alerts.service import raise_alert
 from trdnav.platform.access import PERMISSIONS
 from trdnav.platform.audit import Who
 from trdnav.platform.runtime import Runtime
-from trdnav.storage.models import Diagnosis
+from trdnav.storage.models import Diagnosis, MedicationTrial
 
 # Reachable before sign-in (or part of it); each guards itself (pending session, reset token).
 PUBLIC = {
@@ -36,6 +36,8 @@ PUBLIC = {
     ("POST", "/workspace/reset"),
     ("GET", "/workspace/reset/{token}"),
     ("POST", "/workspace/reset/{token}"),
+    ("GET", "/workspace/invite/{token}"),
+    ("POST", "/workspace/invite/{token}"),
 }
 
 
@@ -93,7 +95,10 @@ def records(cast: dict[str, Member], runtime: Runtime) -> dict[str, str]:
     with runtime.db() as s:
         dx = s.query(Diagnosis).filter_by(patient_id=patient_id).first()
         assert dx is not None
+        trial = s.query(MedicationTrial).filter_by(patient_id=patient_id).first()
+        assert trial is not None
         ids = {
+            "trial_id": str(trial.id),
             "request_id": rid,
             "patient_id": patient_id,
             "diagnosis_id": str(dx.id),

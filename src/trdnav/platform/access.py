@@ -32,6 +32,7 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "patient.view": _ALL,
     "patient.edit": _CARE,
     "patient.clinical": _CLINICAL,
+    "patient.merge": frozenset({"admin", "prescriber", "coordinator"}),
     "candidacy.decide": frozenset({"prescriber"}),
     "coverage.view": frozenset({"admin", "prescriber", "coordinator"}),
     "coverage.work": frozenset({"prescriber", "coordinator"}),

@@ -39,12 +39,10 @@ def patient_id(cast: dict[str, Member], runtime: Runtime) -> str:
     location = cast["cora"].post(f"/workspace/consultations/{rid}/convert").headers["location"]
     pid = str(location).rsplit("/", 1)[1]
     nina, url = cast["nina"], f"/workspace/patients/{pid}"
-    assert (
-        cast["cora"]
-        .post(f"{url}/demographics", {"name": "Ana Diaz", "date_of_birth": "1984-03-02"})
-        .status_code
-        == 303
-    )
+    with runtime.db() as s:
+        version = str(s.get_one(Patient, pid).version)  # the version the form would carry
+    demographics = {"version": version, "name": "Ana Diaz", "date_of_birth": "1984-03-02"}
+    assert cast["cora"].post(f"{url}/demographics", demographics).status_code == 303
     assert nina.post(f"{url}/diagnoses", {"code": "F33.2"}).status_code == 303
     for drug, weeks, outcome in (
         ("sertraline", "8", "no_response"),

@@ -49,13 +49,16 @@ def test_demographics_validation_names_the_field(
     cast: dict[str, Member], patient_url: str, runtime: Runtime
 ) -> None:
     cora = cast["cora"]
+    version = _patient(runtime).version
     bad = cora.post(
-        f"{patient_url}/demographics", {"name": "Ana Diaz", "date_of_birth": "1980-13-01"}
+        f"{patient_url}/demographics",
+        {"version": str(version), "name": "Ana Diaz", "date_of_birth": "1980-13-01"},
     )
     assert bad.status_code == 422 and "date of birth" in bad.text
     ok = cora.post(
         f"{patient_url}/demographics",
         {
+            "version": str(version),
             "name": "Ana M. Diaz",
             "date_of_birth": "1984-03-02",
             "sex_at_birth": "female",

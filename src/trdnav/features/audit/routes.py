@@ -6,17 +6,20 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from trdnav.features.accounts.guard import Require, WorkspaceRoute, render, utcnow
+from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
+from trdnav.features.audit import service
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import runtime, unit_of_work
+from trdnav.storage.models import Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
@@ -36,7 +39,8 @@ def _day(value: str | None, tz: str, end: bool = False) -> datetime | None:
 
 def _filter(request: Request, actor: Actor) -> tuple[audit.AuditFilter, dict[str, str]]:
     q = request.query_params
-    raw = {k: (q.get(k) or "").strip() for k in ("action", "actor", "patient", "since", "until")}
+    keys = ("action", "actor", "patient", "since", "until")
+    raw = {k: (q.get(k) or "").strip() for k in keys}
     tz = runtime(request).clinic.time_zone
     # An admin sees the trail of the clinic they act in, nothing of other clinics.
     f = audit.AuditFilter(
@@ -56,12 +60,46 @@ def audit_page(
     actor: Actor = Depends(Require("audit.view")),
     db: Session = Depends(unit_of_work),
 ) -> Response:
-    """The newest 200 matching entries."""
+    """Matching entries, 200 a page, newest first; `before` pages further back (keyset)."""
     f, raw = _filter(request, actor)
-    rows, total = audit.search(db, f)
+    before_raw = request.query_params.get("before") or ""
+    before = int(before_raw) if before_raw.isdigit() else None
+    found = service.page(db, actor, f, before)
+    patients, staff = service.choices(db, actor)
     audit.record(db, utcnow(), "audit.view", actor.who)
     db.commit()
-    return render(request, "audit/audit.html", {"rows": rows, "total": total, "f": raw})
+    query = urlencode({k: v for k, v in raw.items() if v})
+    context = {
+        "rows": found.rows,
+        "total": found.total,
+        "older": found.older,
+        "names": found.names,
+        "f": raw,
+        "query": query,
+        "paged": before is not None,
+        "patients": patients,
+        "staff": staff,
+        "describe": service.describe,
+    }
+    return render(request, "audit/audit.html", context)
+
+
+@router.get("/workspace/patients/{patient_id}/access-report.pdf")
+def access_report(
+    request: Request,
+    scoped: tuple[Actor, Patient] = Depends(Scoped(Patient, "patient_id", "audit.export")),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """The patient's "who accessed my record" report (HIPAA accounting of disclosures)."""
+    actor, patient = scoped
+    tz = runtime(request).clinic.time_zone
+    pdf = service.access_report(db, actor, patient, utcnow(), tz)
+    db.commit()
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="record-access-report.pdf"'},
+    )
 
 
 @router.get("/workspace/audit/export.csv")

@@ -12,10 +12,11 @@ from starlette.datastructures import FormData
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.coverage.service import reported_checks
 from trdnav.features.inbox import service as inbox
-from trdnav.platform.access import Actor
+from trdnav.features.records import duplicates
+from trdnav.platform.access import Actor, NotFound, load_for_user
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import form_data, runtime, unit_of_work
-from trdnav.storage.models import ConsultationRequest
+from trdnav.storage.models import ConsultationRequest, Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 Request_ = Scoped(ConsultationRequest, "request_id", "inbox.view")
@@ -159,12 +160,38 @@ def add_note(
 def convert(
     request: Request,
     scoped: tuple[Actor, ConsultationRequest] = Depends(RequestConvert),
+    form: FormData = Depends(form_data),
     db: Session = Depends(unit_of_work),
 ) -> Response:
-    """Create the patient record from this request, then open it."""
+    """Create the patient record from this request, then open it; when the person likely has a
+    record already, first offer to attach the request to it."""
     actor, req = scoped
+    choice = str(form.get("choice") or "")
+    attach_to = None
+    if choice == "attach":
+        try:
+            attach_to = duplicates.live(
+                db, load_for_user(db, actor, Patient, str(form.get("attach_to") or ""))
+            )
+        except NotFound:
+            errors = [{"field": "attach_to", "message": "choose a record of this clinic"}]
+            return _detail(request, actor, db, req, errors, status=422)
+    elif choice != "new" and req.status != "converted":
+        matches = duplicates.likely_duplicates(
+            db, req.clinic_id, name=req.name, birth_date=None, email=req.email, phone=req.phone
+        )
+        if matches:
+            db.rollback()
+            context = {
+                "matches": matches,
+                "action": f"/workspace/consultations/{req.id}/convert",
+                "person": req.name,
+                "back": f"/workspace/consultations/{req.id}",
+                "hidden": {},
+            }
+            return render(request, "records/duplicates.html", context)
     try:
-        patient = inbox.convert(db, actor, req, utcnow())
+        patient = inbox.convert(db, actor, req, utcnow(), attach_to)
     except inbox.InboxError as exc:
         db.rollback()
         return _detail(

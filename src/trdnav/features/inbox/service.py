@@ -225,8 +225,15 @@ def add_note(
     return note
 
 
-def convert(db: Session, actor: Actor, req: ConsultationRequest, now: datetime) -> Patient:
-    """Create the patient record from the request; the request becomes "converted"."""
+def convert(
+    db: Session,
+    actor: Actor,
+    req: ConsultationRequest,
+    now: datetime,
+    attach_to: Patient | None = None,
+) -> Patient:
+    """Create the patient record from the request (or attach the request to the person's
+    existing record); the request becomes "converted"."""
     # Lock the request row so two staff converting at once cannot make two records.
     db.refresh(req, with_for_update=True)
     triage = triage_of(db, req, now)
@@ -234,7 +241,18 @@ def convert(db: Session, actor: Actor, req: ConsultationRequest, now: datetime) 
         raise InboxError("status", "this request was already converted")
     if req.status == "declined":
         raise InboxError("status", "a declined request cannot be converted; reopen it first")
-    patient = patients.create_from_request(db, actor, req, now)
+    if attach_to is not None:
+        patient = attach_to
+        audit.record(
+            db,
+            now,
+            "inbox.attach",
+            actor.who,
+            patient_id=patient.id,
+            target=f"consultation:{req.id}",
+        )
+    else:
+        patient = patients.create_from_request(db, actor, req, now)
     triage.patient_id, triage.updated_at = patient.id, now
     before, req.status, req.updated_at = req.status, "converted", now
     audit.record(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from trdnav.storage.models import (
     Diagnosis,
     MedicationTrial,
     Patient,
+    RecordChange,
     ScreeningAnswer,
 )
 
@@ -125,11 +126,16 @@ def list_patients(
     db: Session, actor: Actor, now: datetime, query: str | None = None
 ) -> list[Patient]:
     """The clinic's patients, newest first, optionally matching a name, email or phone."""
-    stmt = select(Patient).where(Patient.clinic_id == actor.clinic_id)
+    stmt = select(Patient).where(
+        Patient.clinic_id == actor.clinic_id, Patient.merged_into_id.is_(None)
+    )
     if query:
         like = f"%{query.strip().lower()}%"
         stmt = stmt.where(
-            Patient.name.ilike(like) | Patient.email.ilike(like) | Patient.phone.ilike(like)
+            Patient.name.ilike(like)
+            | Patient.email.ilike(like)
+            | Patient.phone.ilike(like)
+            | Patient.mrn.ilike(like)
         )
     rows = list(db.scalars(stmt.order_by(Patient.created_at.desc()).limit(500)))
     audit.record(
@@ -145,32 +151,6 @@ def list_patients(
 def latest_phq9(db: Session, patients: list[Patient]) -> dict[str, int]:
     """The latest PHQ-9 total of each listed patient that has one."""
     return records.latest_totals(db, [p.id for p in patients], "phq9")
-
-
-def update_demographics(
-    db: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
-) -> None:
-    """Change name, date of birth, sex at birth and contact details."""
-    name = str(data.get("name") or "").strip()
-    if not name:
-        raise RecordError("name", "is required")
-    dob = None
-    if data.get("date_of_birth"):
-        try:
-            dob = date.fromisoformat(str(data["date_of_birth"]))
-        except ValueError as exc:
-            raise RecordError("date_of_birth", "must be a date like 1980-04-30") from exc
-        if dob > now.date() or dob.year < 1900:
-            raise RecordError("date_of_birth", "must be a real date in the past")
-    sex = data.get("sex_at_birth") or None
-    if sex not in (None, "female", "male", "intersex", "unknown"):
-        raise RecordError("sex_at_birth", "must be female, male, intersex or unknown")
-    patient.name, patient.date_of_birth, patient.sex_at_birth = name[:200], dob, sex
-    patient.email = str(data.get("email") or "").strip() or None
-    patient.phone = str(data.get("phone") or "").strip() or None
-    patient.address = str(data.get("address") or "").strip() or None
-    patient.updated_at = now
-    audit.record(db, now, "patient.update_demographics", actor.who, patient_id=patient.id)
 
 
 def add_diagnosis(
@@ -240,10 +220,8 @@ def _tri(data: dict[str, Any], field: str) -> bool | None:
     return bool(value == "yes")
 
 
-def add_trial(
-    db: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
-) -> MedicationTrial:
-    """Record a medication trial with what decides its adequacy."""
+def parse_trial(data: dict[str, Any]) -> dict[str, Any]:
+    """A trial form's fields as stored values (what decides adequacy)."""
     drug = str(data.get("drug") or "").strip()
     if not drug:
         raise RecordError("drug", "is required")
@@ -253,17 +231,26 @@ def add_trial(
     outcome = data.get("outcome") or None
     if outcome not in (None, *OUTCOMES):
         raise RecordError("outcome", "must be one of " + ", ".join(OUTCOMES))
+    return {
+        "drug": drug[:100],
+        "dose": str(data.get("dose") or "").strip()[:100] or None,
+        "therapeutic_dose": _tri(data, "therapeutic_dose"),
+        "weeks": _optional_int(data, "weeks", 0, 520),
+        "adherence": adherence,
+        "outcome": outcome,
+    }
+
+
+def add_trial(
+    db: Session, actor: Actor, patient: Patient, data: dict[str, Any], now: datetime
+) -> MedicationTrial:
+    """Record a medication trial with what decides its adequacy."""
     trial = MedicationTrial(
         patient_id=patient.id,
         clinic_id=patient.clinic_id,
-        drug=drug[:100],
-        dose=(str(data.get("dose") or "").strip()[:100] or None),
-        therapeutic_dose=_tri(data, "therapeutic_dose"),
-        weeks=_optional_int(data, "weeks", 0, 520),
-        adherence=adherence,
-        outcome=outcome,
         source="clinician",
         created_at=now,
+        **parse_trial(data),
     )
     db.add(trial)
     db.flush()
@@ -307,6 +294,21 @@ def confirm_answers(
             )
             db.add(row)
         if row.confirmed != value or row.confirmed_by is None:
+            if row.confirmed is not None and row.confirmed != value:
+                # A correction of a confirmed value: keep what it was, who and when.
+                db.add(
+                    RecordChange(
+                        patient_id=patient.id,
+                        clinic_id=patient.clinic_id,
+                        kind="answer",
+                        target=key,
+                        action="correct",
+                        before={"confirmed": row.confirmed},
+                        after={"confirmed": value},
+                        changed_by=actor.user_id,
+                        changed_at=now,
+                    )
+                )
             row.confirmed, row.confirmed_by, row.confirmed_at = value, actor.user_id, now
             changed += 1
     audit.record(

@@ -2,6 +2,7 @@
 as soon as this package is imported, which is what Alembic's autogenerate and tests rely on)."""
 
 from trdnav.storage.models.accounts import (
+    Invitation,
     Login,
     Membership,
     RecoveryCode,
@@ -22,6 +23,8 @@ from trdnav.storage.models.records import (
     Diagnosis,
     MedicationTrial,
     Patient,
+    PlanChoice,
+    RecordChange,
     ScreeningAnswer,
 )
 from trdnav.storage.models.scheduling import (
@@ -51,13 +54,16 @@ __all__ = [
     "CourseSession",
     "Diagnosis",
     "IdempotencyKey",
+    "Invitation",
     "Job",
     "Login",
     "MedicationTrial",
     "Membership",
     "Patient",
+    "PlanChoice",
     "PriorAuthorization",
     "RateLimitHit",
+    "RecordChange",
     "RecoveryCode",
     "ResetToken",
     "Resource",

@@ -26,6 +26,8 @@ class ConsultationTriage(Base):
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"))
     patient_id: Mapped[str | None] = mapped_column(String(36))
+    consult_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when "consult scheduled"
+    first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -49,6 +49,24 @@ class Patient(Base):
     logistics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Optimistic concurrency (e001): every UPDATE says "WHERE version = the one I read", so two
+    # staff saving the same record at once cannot silently overwrite each other.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # The chart (e001): the MRN is clinic-assigned and unique within the clinic.
+    mrn: Mapped[str | None] = mapped_column(String(32))
+    insurer: Mapped[str | None] = mapped_column(String(100))
+    insurance_member_id: Mapped[str | None] = mapped_column(String(64))
+    referring_clinician: Mapped[str | None] = mapped_column(String(200))
+    pharmacy: Mapped[str | None] = mapped_column(String(200))
+    emergency_contact: Mapped[str | None] = mapped_column(String(200))
+    preferred_language: Mapped[str | None] = mapped_column(String(64))
+    # A duplicate merged into another record keeps its id (old links redirect) but nothing else.
+    merged_into_id: Mapped[str | None] = mapped_column(
+        ForeignKey("ws_patients.id", name="fk_ws_patients_merged_into")
+    )
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    __table_args__ = (UniqueConstraint("clinic_id", "mrn", name="uq_ws_patients_clinic_mrn"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Diagnosis(Base):
@@ -81,6 +99,8 @@ class MedicationTrial(Base):
     reported_adequate: Mapped[bool | None] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(String(16))  # reported | clinician
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, server_default="1")  # optimistic concurrency
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class Administration(Base):
@@ -127,5 +147,36 @@ class CandidacyDecision(Base):
     overrides_engine: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
     evidence_version: Mapped[str] = mapped_column(String(16))
+    decided_by: Mapped[int] = mapped_column(ForeignKey("ws_users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecordChange(Base):
+    """One correction of a record: who changed what, when and why, with the values before and
+    after (a removed trial or a cleared answer lives on here)."""
+
+    __tablename__ = "ws_record_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # demographics | chart | trial | answer | merge
+    target: Mapped[str | None] = mapped_column(String(64))  # trial:7, answer key, ...
+    action: Mapped[str] = mapped_column(String(16))  # update | correct | remove | clear | merge
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PlanChoice(Base):
+    """The prescriber's chosen plan after the per-option decisions; the newest is current."""
+
+    __tablename__ = "ws_plan_choices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
+    option_id: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int] = mapped_column(ForeignKey("ws_users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())

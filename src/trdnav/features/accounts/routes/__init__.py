@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trdnav.features.accounts.routes import account, signin, staff
+from trdnav.features.accounts.routes import account, admin, signin, staff
 
 router = APIRouter()
-for _module in (signin, account, staff):
+for _module in (signin, account, staff, admin):
     router.include_router(_module.router)

@@ -7,25 +7,37 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from trdnav.features.accounts import users
+from trdnav.features.accounts import admin, users
 from trdnav.features.accounts.guard import Require, WorkspaceRoute, render, utcnow
 from trdnav.platform.access import ROLES, Actor
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import form_data, unit_of_work
+from trdnav.platform.web.deps import form_data, runtime, unit_of_work
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
 
-def _page(
+def staff_page_response(
     request: Request,
     actor: Actor,
     db: Session,
     errors: list[dict[str, str]] | None = None,
     status: int = 200,
+    values: dict[str, str] | None = None,
+    notice: str | None = None,
 ) -> Response:
-    rows = users.list_users(db, actor.clinic_id)
-    context = {"rows": rows, "roles": ROLES, "errors": errors or []}
+    """The staff page, with errors or a notice from the last action."""
+    rows = admin.staff(db, runtime(request).settings, actor, utcnow())
+    context = {
+        "rows": rows,
+        "roles": ROLES,
+        "errors": errors or [],
+        "values": values or {},
+        "notice": notice,
+    }
     return render(request, "accounts/staff.html", context, status=status)
+
+
+_page = staff_page_response
 
 
 @router.get("/workspace/staff")

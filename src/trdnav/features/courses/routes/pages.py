@@ -14,10 +14,11 @@ from trdnav.features.accounts.guard import Scoped, WorkspaceRoute, render, utcno
 from trdnav.features.courses import booking, changes, ics, service, workspace
 from trdnav.features.courses.booking import Conflict
 from trdnav.features.courses.views import CourseCreate
+from trdnav.features.records import plan
 from trdnav.platform.access import Actor
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.csrf import require_csrf
-from trdnav.platform.web.deps import form_data, form_dict, unit_of_work
+from trdnav.platform.web.deps import form_data, form_dict, runtime, unit_of_work
 from trdnav.storage.models import Course, CourseSession, Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
@@ -41,12 +42,21 @@ def _new(
     schedule = service.schedule_of(db, actor)
     courses = workspace.patient_courses(db, patient)
     resources = list(schedule.resources.values())
+    # The prescriber's chosen plan (records.plan, the one source of truth) picks the course.
+    chosen = plan.current_plan(db, runtime(request).engine, patient)
+    values = dict(values or {})
+    if chosen and not values.get("template"):
+        picks = [
+            t for t, tpl in schedule.templates.items() if tpl.option == chosen.choice.option_id
+        ]
+        values["template"] = picks[0] if len(picks) == 1 else ""
     db.rollback()  # nothing of a refused proposal stays
     context = {
         "p": patient,
         "courses": courses,
         "options": workspace.bookable_options(schedule),
-        "values": values or {},
+        "values": values,
+        "plan": chosen,
         "rows": rows or [],
         "resources": resources,
         "errors": errors or [],

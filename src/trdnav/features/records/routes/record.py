@@ -16,7 +16,14 @@ from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
-from trdnav.features.records import answers, candidacy
+from trdnav.features.records import (
+    answers,
+    candidacy,
+    corrections,
+    duplicates,
+    edits,
+    plan,
+)
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
@@ -73,10 +80,18 @@ def _record(
     rerun = candidacy.rerun(db, actor, runtime(request).engine, patient, now)
     decisions = candidacy.current_decisions(db, patient)
     safety = patient_alerts(db, patient.id)
+    changes = corrections.history(db, patient)
+    chosen = plan.current_plan(db, runtime(request).engine, patient)
+    dupes = duplicates.duplicates_of(db, patient) if actor.can("patient.merge") else []
     db.commit()
     context: dict[str, Any] = {
         "r": record,
         "safety_alerts": safety,
+        "changes": changes,
+        "plan": chosen,
+        "duplicates": dupes,
+        "choosable": plan.CHOOSABLE,
+        "chart_fields": edits.FIELDS,
         "rerun": rerun,
         "decisions": decisions,
         "errors": errors or [],
@@ -97,6 +112,9 @@ def patient_page(
 ) -> Response:
     """The patient record, with the assessment re-run on confirmed data."""
     actor, patient = scoped
+    if patient.merged_into_id:  # a merged duplicate: its old links lead to the kept record
+        kept = duplicates.live(db, patient)
+        return RedirectResponse(f"/workspace/patients/{kept.id}", status_code=303)
     return _record(request, actor, db, patient)
 
 
@@ -106,10 +124,17 @@ def _act(
     scoped: Scope,
     action: Callable[[Actor, Patient], Any],
     anchor: str,
+    data: dict[str, Any] | None = None,
 ) -> Response:
     actor, patient = scoped
+    if patient.merged_into_id:  # nothing is written to a merged duplicate
+        kept = duplicates.live(db, patient)
+        return RedirectResponse(f"/workspace/patients/{kept.id}#{anchor}", status_code=303)
     try:
         action(actor, patient)
+    except edits.Conflict as exc:
+        db.rollback()
+        return _conflict(request, patient, exc, data or {}, anchor)
     except (patients.RecordError, answers.AnswerError) as exc:
         db.rollback()
         return _record(
@@ -119,22 +144,18 @@ def _act(
     return RedirectResponse(f"/workspace/patients/{patient.id}#{anchor}", status_code=303)
 
 
-@router.post("/workspace/patients/{patient_id}/demographics")
-def demographics(
-    request: Request,
-    scoped: Scope = Depends(PatientEdit),
-    form: FormData = Depends(form_data),
-    db: Session = Depends(unit_of_work),
+def _conflict(
+    request: Request, patient: Patient, exc: edits.Conflict, data: dict[str, Any], anchor: str
 ) -> Response:
-    """Update name, date of birth, sex at birth and contact details."""
-    data = form_dict(form)
-    return _act(
-        request,
-        db,
-        scoped,
-        lambda a, p: patients.update_demographics(db, a, p, data, utcnow()),
-        "demographics",
-    )
+    """409: someone saved first; show both values and let the person choose."""
+    context = {
+        "p": patient,
+        "conflict": exc,
+        "action": request.url.path,
+        "mine": {k: v for k, v in data.items() if k != "version"},
+        "back": f"/workspace/patients/{patient.id}#{anchor}",
+    }
+    return render(request, "records/conflict.html", context, status=409)
 
 
 @router.post("/workspace/patients/{patient_id}/diagnoses")
@@ -255,4 +276,24 @@ def decide(
         scoped,
         lambda a, p: candidacy.decide(db, a, engine, p, option_id, decision, reason, utcnow()),
         "candidacy",
+    )
+
+
+@router.post("/workspace/patients/{patient_id}/plan")
+def choose_plan(
+    request: Request,
+    scoped: Scope = Depends(PatientDecide),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """Record the chosen plan (an option decided eligible or caution), who and when."""
+    option_id = str(form.get("plan_option") or "")
+    note = str(form.get("plan_note") or "")
+    engine = runtime(request).engine
+    return _act(
+        request,
+        db,
+        scoped,
+        lambda a, p: plan.choose_plan(db, a, engine, p, option_id, note, utcnow()),
+        "plan",
     )
