@@ -311,7 +311,7 @@ RULE_DEFECTS = [
         "options/ect.toml",
         'code = "referral"\n',
         'code = "referral"\nwhen = [true]\n',
-        "rules[0].when",
+        "rules[6].when",
         "values to match need a field to compare them with",
     ),
 ]

@@ -94,6 +94,14 @@ class Rule(_Data):
     source_ids: SourceIds
 
 
+class ScreeningGaps(_Data):
+    """What this aid does not ask for an option whose safety list is longer than its questions:
+    the option is then "not assessed by this aid", never "no concern"."""
+
+    message: str
+    source_ids: SourceIds
+
+
 class RuleSet(_Data):
     rules: list[Rule]
 
@@ -200,6 +208,7 @@ class OptionData(_Data):
     indications: Annotated[list[Indication], Field(min_length=1)]
     rule_sets: list[str] = []
     rules: list[Rule] = []
+    screening_gaps: ScreeningGaps | None = None
     course: CourseData
     outcomes: OutcomesData
     side_effects: Annotated[list[SideEffectData], Field(min_length=1)]
