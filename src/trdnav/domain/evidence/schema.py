@@ -149,12 +149,35 @@ class CoverageCriteria(_Data):
     meets_trd: bool | None = None
 
 
+class CoverageExclusion(_Data):
+    """A condition the payer excludes: when the answer at `field` is one of `when`, coverage
+    is "unlikely" with this note; when that answer is unknown, "likely" drops to "possible"."""
+
+    field: str
+    when: list[StrictBool | StrictInt | StrictFloat | StrictStr]
+    note: str
+    source_ids: SourceIds
+
+    def as_rule(self) -> Rule:
+        """The same match as a screening rule, so the loader type-checks it the same way."""
+        return Rule(
+            code="exclusion",
+            field=self.field,
+            when=self.when,
+            level="info",
+            message=self.note,
+            unknown=self.note,
+            source_ids=self.source_ids,
+        )
+
+
 class CoverageRule(_Data):
     """Likelihood of coverage for one plan type; `otherwise` applies when criteria are unmet."""
 
     likelihood: Coverage
     criteria: CoverageCriteria = CoverageCriteria()
     otherwise: Coverage | None = None
+    exclusions: list[CoverageExclusion] = []
     note: str = ""
     source_ids: SourceIds
 
