@@ -55,3 +55,27 @@ def test_alert_row(
     assert "988" in alert.message and "Suicide & Crisis Lifeline" in alert.message
     assert "emergency services" in alert.message
     assert any(r.startswith("988") for r in alert.resources)
+
+
+# A row: risk item (PHQ-9 item 9) score, thoughts, whether "Are you safe right now?" comes first.
+# fmt: off
+SAFETY_ROWS = [
+    (0,    "none",             False),
+    (1,    "passive",          False),
+    (2,    "active",           False),
+    (None, "active",           False),
+    (3,    None,               True),   # thoughts of being better off dead nearly every day
+    (3,    "passive",          True),
+    (3,    "active",           True),   # the rule's urgent case (intent)
+    (0,    "active_with_plan", True),   # a plan
+    (None, "active_with_plan", True),
+    (None, None,               False),  # not asked: the "not asked" alert, not this step
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("item9", "thoughts", "expected"), SAFETY_ROWS)
+def test_safety_check_row(item9: int | None, thoughts: str | None, expected: bool) -> None:
+    from trdnav.domain.alerts import needs_safety_check
+
+    assert needs_safety_check(item9, thoughts) is expected  # type: ignore[arg-type]

@@ -76,6 +76,15 @@ ROWS = [
     row("rtms",             {**ins(d=1000, c=0.2), "phq9_items": None, "phq9_total": 12},              "possible", (2000, 12000)),
     row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "antidepressant_trials": []},         "possible", (1200, 12000)),
     row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "antidepressant_trials": ONE_FAILED}, "likely",   (1200, 2400)),
+    # Payer exclusions (LCD): a seizure history or neurological disease makes Medicare coverage
+    # unlikely; an unknown answer keeps it at "possible", never "likely".
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "medical_history": {"seizure_history": True}},        "unlikely", (6000, 12000)),
+    row("deep_tms",         {**ins(plan="medicare", d=0, c=0.2), "medical_history": {"seizure_history": True}},        "unlikely", (6000, 12000)),
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "medical_history": {"seizure_history": None}},        "possible", (1200, 12000)),
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "medical_history": {"neurological_condition": True}}, "unlikely", (6000, 12000)),
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "medical_history": {"psychosis": "current"}},         "unlikely", (6000, 12000)),
+    row("rtms",             {**ins(plan="medicare", d=0, c=0.2), "medical_history": {"psychosis": "past"}},            "likely",   (1200, 2400)),
+    row("rtms",             {**ins(d=0, c=0.2), "medical_history": {"seizure_history": True}},                         "likely",   (1200, 2400)),  # the exclusion is Medicare's
     row("rtms",             ins(plan="military"),                                                      "possible", (0, 12000)),
     row("rtms",             ins(plan=None),                                                            "possible", (0, 12000)),
     row("rtms",             ins(plan="unknown", d=100, c=0.1),                                         "possible", (690, 12000)),
@@ -118,3 +127,16 @@ def test_clinic_price_override_is_used_and_cited() -> None:
     assert rtms.cost.source_ids == ["CLINIC-PRICES-DEMO"]
     assert "CLINIC-PRICES-DEMO" in result.sources
     assert demo.name in result.sources["CLINIC-PRICES-DEMO"].citation
+
+
+def test_a_payer_exclusion_names_itself_in_the_coverage_note() -> None:
+    """Medicare + seizure history: TMS is "unlikely" and the note cites the LCD exclusion."""
+    change = {**ins(plan="medicare"), "medical_history": {"seizure_history": True}}
+    rtms = option(assess(request(**change)), "rtms")
+    assert rtms.coverage == "unlikely"
+    assert rtms.coverage_note is not None
+    assert "excludes" in rtms.coverage_note.text
+    assert rtms.coverage_note.source_ids == ["LCD-L34522"]
+    unknown = {**ins(plan="medicare"), "medical_history": {"seizure_history": None}}
+    note = option(assess(request(**unknown)), "rtms").coverage_note
+    assert note is not None and "not known" in note.text

@@ -311,7 +311,7 @@ RULE_DEFECTS = [
         "options/ect.toml",
         'code = "referral"\n',
         'code = "referral"\nwhen = [true]\n',
-        "rules[0].when",
+        "rules[6].when",
         "values to match need a field to compare them with",
     ),
 ]
@@ -342,3 +342,12 @@ def test_a_rule_on_any_typed_answer_loads_and_matches(data_copy: Path) -> None:
 
     assert "weekday_visits" in codes(0)
     assert "weekday_visits" not in codes(1)
+
+
+def test_a_coverage_exclusion_on_a_misspelt_answer_stops_loading(data_copy: Path) -> None:
+    path = data_copy / "options" / "rtms.toml"
+    head, tail = path.read_text().split("[[coverage.medicare.exclusions]]", 1)
+    tail = tail.replace('"medical_history.seizure_history"', '"medical_history.seizures"', 1)
+    path.write_text(head + "[[coverage.medicare.exclusions]]" + tail)
+    with pytest.raises(EvidenceError, match=r"rtms.toml: coverage.medicare.exclusions\[0\].field"):
+        load_evidence(data_copy)

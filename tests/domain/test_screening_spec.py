@@ -59,6 +59,18 @@ def row(option_id: str, change: dict[str, Any], candidacy: str, finding: Finding
 
 # fmt: off
 ROWS = [
+    # ECT: no absolute contraindication but high-risk conditions (APA), and the implant makers'
+    # contraindication; its screening stays incomplete (lung disease, anaesthetic risk not asked).
+    row("ect",              mh(cochlear_implant=True),                                    "contraindicated", ci("ect_cochlear_implant")),
+    row("ect",              mh(aneurysm_or_avm=True),                                     "caution",         caution("ect_aneurysm")),
+    row("ect",              mh(hypertension="uncontrolled"),                              "caution",         caution("ect_anaesthesia_blood_pressure")),
+    row("ect",              mh(hypertension="controlled"),                                "eligible",        confirm("screening_incomplete")),
+    row("ect",              mh(neurological_condition=True),                              "caution",         caution("ect_brain_condition")),
+    row("ect",              mh(intracerebral_hemorrhage=True),                            "caution",         caution("ect_brain_bleed")),
+    row("ect",              mh(cardiovascular_disease=True),                              "caution",         caution("ect_heart")),
+    row("ect",              mh(cochlear_implant=None),                                    "eligible",        confirm("ect_cochlear_implant_unknown")),
+    row("ect",              mh(aneurysm_or_avm=None),                                     "eligible",        confirm("ect_aneurysm_unknown")),
+    row("ect",              {},                                                           "eligible",        confirm("screening_incomplete")),
     # Absolute TMS contraindications (device documentation), for every TMS option.
     row("rtms",             mh(metal_in_head=True),                                       "contraindicated", ci("metal_in_head")),
     row("deep_tms",         mh(metal_in_head=True),                                       "contraindicated", ci("metal_in_head")),
@@ -202,7 +214,9 @@ def test_baseline_person_is_eligible_for_every_option() -> None:
     assert {o.id: o.candidacy for o in result.options} == dict.fromkeys(
         ("rtms", "deep_tms", "accelerated_itbs", "iv_ketamine", "esketamine", "ect"), "eligible"
     )
-    assert not [f for o in result.options for f in o.findings if f.level == "confirm"]
+    confirms = [(o.id, f.code) for o in result.options for f in o.findings if f.level == "confirm"]
+    # Only ECT asks more than these questions cover: "not assessed by this aid", never "fine".
+    assert confirms == [("ect", "screening_incomplete")]
 
 
 def test_every_unanswered_safety_question_asks_for_confirmation() -> None:

@@ -61,6 +61,17 @@ def suicide_risk(risk_item: int | None, thoughts: SuicidalThoughts | None) -> Al
     return None
 
 
+def needs_safety_check(risk_item: int | None, thoughts: SuicidalThoughts | None) -> bool:
+    """Whether to ask "Are you safe right now?" before anything else.
+
+    With a plan or intent: the rule's urgent cases, and also the risk item at its highest
+    ("nearly every day") whatever else was said, since thoughts that often may hide intent.
+    """
+    alert = suicide_risk(risk_item, thoughts)
+    urgent = alert is not None and alert.urgency == "urgent"
+    return urgent or risk_item == 3
+
+
 def risk_item_score(instrument: Instrument, items: list[int] | None) -> int | None:
     """The score of the instrument's risk item (PHQ-9 item 9), or None when not known."""
     if items is None or instrument.risk_item is None:

@@ -134,6 +134,19 @@ def _static(
     )
 
 
+def _coverage_note(check: costs.CoverageCheck, plan_note: SourcedText | None) -> SourcedText | None:
+    """The plan's note, or the payer exclusion that decided the coverage (met or unknown)."""
+    if check.rule is None:
+        return None
+    ex = check.exclusion
+    if ex is None:
+        return plan_note
+    if check.exclusion_unknown:
+        text = f"{ex.note} Whether this applies to you is not known, so coverage is not certain."
+        return SourcedText(text=text, source_ids=ex.source_ids)
+    return SourcedText(text=ex.note, source_ids=ex.source_ids)
+
+
 class Engine:
     """Assesses requests against one evidence base and one clinic's configuration."""
 
@@ -196,7 +209,8 @@ class Engine:
     ) -> OptionResult:
         option = st.data
         screening = st.screener.screen(request, resistance)
-        coverage, rule = costs.coverage_for(option, request, resistance, phq9_total)
+        check = costs.coverage_for(option, request, resistance, phq9_total)
+        coverage = check.coverage
         course_price = st.price.course
         oop = None
         if course_price is not None:
@@ -231,7 +245,7 @@ class Engine:
             outcomes=st.outcomes,
             cost=cost,
             coverage=coverage,
-            coverage_note=None if rule is None else st.coverage_notes[plan],
+            coverage_note=_coverage_note(check, st.coverage_notes.get(plan)),
             evidence_strength=st.strength,
             fit=fit.score if ranked else 0,
             fit_reasons=fit.reasons if ranked else [],

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import attrgetter
 
 from trdnav.domain.clinic import ClinicConfig
-from trdnav.domain.evidence.schema import CoverageCriteria, CoverageRule, OptionData, Span
+from trdnav.domain.evidence.fields import UNKNOWN_VALUES
+from trdnav.domain.evidence.schema import (
+    CoverageCriteria,
+    CoverageExclusion,
+    CoverageRule,
+    OptionData,
+    Span,
+)
 from trdnav.domain.requests import AssessmentRequest, Insurance
 from trdnav.domain.results import Coverage, IntRange, TreatmentResistance
 
@@ -58,20 +66,54 @@ def _meets(
     return all(checks)
 
 
+@dataclass(frozen=True)
+class CoverageCheck:
+    """Coverage likelihood, the plan's rule, and the exclusion that decided it (if any)."""
+
+    coverage: Coverage
+    rule: CoverageRule | None
+    exclusion: CoverageExclusion | None = None
+    exclusion_unknown: bool = False
+
+
+def _exclusion(
+    rule: CoverageRule, request: AssessmentRequest
+) -> tuple[CoverageExclusion | None, bool]:
+    """The payer exclusion the answers meet, else one whose answer is unknown (flagged)."""
+    unknown = None
+    for exclusion in rule.exclusions:
+        value = attrgetter(exclusion.field)(request)
+        if value in UNKNOWN_VALUES:
+            unknown = unknown or exclusion
+        elif value in exclusion.when:
+            return exclusion, False
+    return unknown, unknown is not None
+
+
 def coverage_for(
     option: OptionData,
     request: AssessmentRequest,
     resistance: TreatmentResistance,
     phq9_total: int | None,
-) -> tuple[Coverage, CoverageRule | None]:
-    """Coverage likelihood for the person's plan; criteria unmet (or unknown) lower it."""
+) -> CoverageCheck:
+    """Coverage likelihood for the person's plan.
+
+    A payer exclusion met makes it "unlikely"; one not known keeps "likely" at "possible";
+    criteria unmet (or unknown) lower it to the rule's `otherwise`.
+    """
     plan = request.insurance.plan or "unknown"
     if plan == "self_pay":
-        return "self_pay", None
+        return CoverageCheck("self_pay", None)
     rule = option.coverage[plan]
+    exclusion, unknown = _exclusion(rule, request)
+    if exclusion is not None and not unknown:
+        return CoverageCheck("unlikely", rule, exclusion)
+    coverage = rule.likelihood
     if rule.otherwise is not None and not _meets(rule.criteria, request, resistance, phq9_total):
-        return rule.otherwise, rule
-    return rule.likelihood, rule
+        coverage = rule.otherwise
+    if unknown and coverage == "likely":
+        return CoverageCheck("possible", rule, exclusion, exclusion_unknown=True)
+    return CoverageCheck(coverage, rule)
 
 
 def insured_share(

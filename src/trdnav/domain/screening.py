@@ -12,6 +12,7 @@ from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import Candidacy, Finding, RegulatoryStatus, TreatmentResistance
 
 _STATUS_RANK: dict[RegulatoryStatus, int] = {"fda_approved": 2, "fda_cleared": 1, "off_label": 0}
+SCREENING_INCOMPLETE = "screening_incomplete"
 _LEVEL_ORDER = {"contraindication": 0, "caution": 1, "confirm": 2, "info": 3}
 
 
@@ -120,6 +121,17 @@ class Screener:
             )
             for ind in sorted(option.indications, key=lambda i: -_STATUS_RANK[i.status])
         ]
+        gaps = option.screening_gaps
+        self._gaps = (
+            None
+            if gaps is None
+            else Finding(
+                level="confirm",
+                code=SCREENING_INCOMPLETE,
+                message=gaps.message,
+                source_ids=gaps.source_ids,
+            )
+        )
         uses = sorted({ind.condition.replace("_", " ") for ind in option.indications})
         youngest = min(ind.min_age for ind in option.indications)
         self._not_indicated = Finding(
@@ -158,6 +170,8 @@ class Screener:
             finding = rule.apply(request)
             if finding is not None:
                 findings.append(finding)
+        if self._gaps is not None:
+            findings.append(self._gaps)
         findings.sort(key=lambda f: _LEVEL_ORDER[f.level])
 
         levels = {f.level for f in findings}

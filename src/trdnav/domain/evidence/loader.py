@@ -120,6 +120,12 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
             if name not in rule_sets:
                 raise EvidenceError(f"{filename}: rule_sets: no rule set {name!r} in rules.toml")
         _check_rules(option.rules, f"{filename}: ")
+        for plan, cover in option.coverage.items():
+            for i, exclusion in enumerate(cover.exclusions):
+                for key, problem in rule_defects(exclusion.as_rule()):
+                    raise EvidenceError(
+                        f"{filename}: coverage.{plan}.exclusions[{i}].{key}: {problem}"
+                    )
         options[option_id] = option
 
     checked: list[tuple[str, object]] = [("rules.toml", rule_sets)]

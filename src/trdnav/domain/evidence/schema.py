@@ -94,6 +94,14 @@ class Rule(_Data):
     source_ids: SourceIds
 
 
+class ScreeningGaps(_Data):
+    """What this aid does not ask for an option whose safety list is longer than its questions:
+    the option is then "not assessed by this aid", never "no concern"."""
+
+    message: str
+    source_ids: SourceIds
+
+
 class RuleSet(_Data):
     rules: list[Rule]
 
@@ -141,12 +149,35 @@ class CoverageCriteria(_Data):
     meets_trd: bool | None = None
 
 
+class CoverageExclusion(_Data):
+    """A condition the payer excludes: when the answer at `field` is one of `when`, coverage
+    is "unlikely" with this note; when that answer is unknown, "likely" drops to "possible"."""
+
+    field: str
+    when: list[StrictBool | StrictInt | StrictFloat | StrictStr]
+    note: str
+    source_ids: SourceIds
+
+    def as_rule(self) -> Rule:
+        """The same match as a screening rule, so the loader type-checks it the same way."""
+        return Rule(
+            code="exclusion",
+            field=self.field,
+            when=self.when,
+            level="info",
+            message=self.note,
+            unknown=self.note,
+            source_ids=self.source_ids,
+        )
+
+
 class CoverageRule(_Data):
     """Likelihood of coverage for one plan type; `otherwise` applies when criteria are unmet."""
 
     likelihood: Coverage
     criteria: CoverageCriteria = CoverageCriteria()
     otherwise: Coverage | None = None
+    exclusions: list[CoverageExclusion] = []
     note: str = ""
     source_ids: SourceIds
 
@@ -200,6 +231,7 @@ class OptionData(_Data):
     indications: Annotated[list[Indication], Field(min_length=1)]
     rule_sets: list[str] = []
     rules: list[Rule] = []
+    screening_gaps: ScreeningGaps | None = None
     course: CourseData
     outcomes: OutcomesData
     side_effects: Annotated[list[SideEffectData], Field(min_length=1)]

@@ -191,18 +191,44 @@ def to_request(answers: Mapping[str, Raw]) -> AssessmentRequest | None:
         return None
 
 
+def _risk_answers(answers: Mapping[str, Raw]) -> tuple[int | None, SuicidalThoughts | None]:
+    """The risk item's score and the answer about thoughts of ending one's life, if valid."""
+    fe = answers.get("feelings") or {}
+    risk = instruments.get("phq9").risk_item
+    item = _int(str(fe.get(f"phq9_{risk}") or "")) if risk is not None else None
+    thoughts = fe.get("suicidal_thoughts")
+    return (
+        item if item is not None and 0 <= item <= 3 else None,
+        thoughts if thoughts in get_args(SuicidalThoughts) else None,
+    )
+
+
 def crisis_alert(answers: Mapping[str, Raw]) -> Alert | None:
     """The suicide-risk alert for what the person said so far (the one domain rule), if any.
 
     Works on a partly answered "how you feel" step too: the risk item and the question about
     thoughts of ending one's life are read as soon as either is answered.
     """
-    fe = answers.get("feelings") or {}
-    risk = instruments.get("phq9").risk_item
-    item = _int(str(fe.get(f"phq9_{risk}") or "")) if risk is not None else None
-    thoughts = fe.get("suicidal_thoughts")
-    alert = alerts.suicide_risk(
-        item if item is not None and 0 <= item <= 3 else None,
-        thoughts if thoughts in get_args(SuicidalThoughts) else None,
-    )
+    alert = alerts.suicide_risk(*_risk_answers(answers))
     return alert if alert is not None and alert.code == alerts.SUICIDE_RISK else None
+
+
+def needs_safety_check(answers: Mapping[str, Raw]) -> bool:
+    """Whether the "Are you safe right now?" step comes next (a plan or intent)."""
+    return alerts.needs_safety_check(*_risk_answers(answers))
+
+
+CRISIS_FIELDS: tuple[str, ...] = (
+    f"phq9_{instruments.get('phq9').risk_item}",
+    "suicidal_thoughts",
+)
+
+
+def crisis_place(raw: Raw, trigger: str | None = None, shown_at: str | None = None) -> str:
+    """Which crisis question the panel sits under: the one just answered, else where it was."""
+    if trigger in CRISIS_FIELDS:
+        return trigger
+    if shown_at in CRISIS_FIELDS:
+        return shown_at
+    thoughts = raw.get("suicidal_thoughts")
+    return "suicidal_thoughts" if thoughts and thoughts != "none" else CRISIS_FIELDS[0]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from trdnav.domain.results import AssessmentResult, IntRange, OptionResult
+from trdnav.domain.screening import SCREENING_INCOMPLETE
 from trdnav.features.aid.icon_array import Counts, counts, svg, svg_compact
 from trdnav.features.aid.steps import N_
 from trdnav.features.aid.visit_sketch import Sketch, sketch
@@ -24,6 +25,50 @@ CANDIDACY_SHORT = {
     "contraindicated": N_("Ruled out"),
     "not_indicated": N_("Not indicated"),
 }
+# The safety state shown in each option's header and the summary: unknown is never "no concern".
+SAFETY = {
+    "ruled_out": N_("Not safe for you, from your answers"),
+    "not_indicated": N_("Not available for your situation"),
+    "caution": N_("Possible, with a factor your clinician must weigh"),
+    "not_checked": N_("Not yet checked: %(n)s safety questions unanswered – a clinician must ask"),
+    "not_assessed": N_("Safety not assessed by this aid – a clinician must check"),
+    "no_concern": N_("No safety concern found in your answers"),
+}
+SAFETY_SHORT = {
+    "ruled_out": N_("Ruled out"),
+    "not_indicated": N_("Not available"),
+    "caution": N_("Caution"),
+    "not_checked": N_("Not yet checked"),
+    "not_assessed": N_("Not assessed"),
+    "no_concern": N_("Possible"),
+}
+_NOT_SAFETY = {"treatment_history_unknown"}
+
+
+def unanswered_safety(o: OptionResult) -> int:
+    """How many of this option's safety questions were left unanswered or "I don't know"."""
+    return sum(
+        1
+        for f in o.findings
+        if f.level == "confirm" and f.code.endswith("_unknown") and f.code not in _NOT_SAFETY
+    )
+
+
+def safety_state(o: OptionResult) -> str:
+    """The option's safety state (a key of SAFETY): unknown answers and gaps are not "fine"."""
+    if o.candidacy == "contraindicated":
+        return "ruled_out"
+    if o.candidacy == "not_indicated":
+        return "not_indicated"
+    if o.candidacy == "caution":
+        return "caution"
+    if unanswered_safety(o):
+        return "not_checked"
+    if any(f.code == SCREENING_INCOMPLETE for f in o.findings):
+        return "not_assessed"
+    return "no_concern"
+
+
 REGULATORY = {
     "fda_cleared": N_("FDA-cleared device for your condition"),
     "fda_approved": N_("FDA-approved medicine for your condition"),
@@ -69,6 +114,8 @@ class Column:
     response_svg: Markup | None
     remission_svg: Markup | None
     sketch: Sketch
+    safety: str = "no_concern"  # a key of SAFETY
+    unanswered: int = 0  # safety questions left unanswered for this option
 
 
 def money(r: IntRange | None) -> str | None:
@@ -103,6 +150,8 @@ def columns(result: AssessmentResult, *, pdf: bool = False) -> list[Column]:
                 response_svg=draw(resp) if resp else None,
                 remission_svg=draw(rem) if rem else None,
                 sketch=sketch(o),
+                safety=safety_state(o),
+                unanswered=unanswered_safety(o),
             )
         )
     return out
@@ -114,6 +163,8 @@ def labels() -> dict[str, dict[str, str]]:
         "candidacy": CANDIDACY,
         "candidacy_short": CANDIDACY_SHORT,
         "regulatory": REGULATORY,
+        "safety": SAFETY,
+        "safety_short": SAFETY_SHORT,
         "coverage": COVERAGE,
         "level": LEVEL,
         "ask": ASK,

@@ -27,6 +27,7 @@ from pydantic import (
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from trdnav.domain.alerts import SUICIDE_RISK, suicide_alerts
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.text import RequestModel, control_problem
@@ -233,6 +234,14 @@ def receive(
         return _store(rt, payload, scope, key, fingerprint, now)
 
 
+def urgency_of(answers: AssessmentRequest | None) -> str | None:
+    """The suicide-risk urgency of the answers (the one domain rule): urgent, prompt or None."""
+    if answers is None:
+        return None
+    found = [a.urgency for a in suicide_alerts(answers) if a.code == SUICIDE_RISK]
+    return found[0] if found else None
+
+
 def _store(
     rt: Runtime,
     payload: ConsultationCreate,
@@ -262,6 +271,7 @@ def _store(
             received_at=now,
             updated_at=now,
             clinic_notice_pending=True,
+            urgency=urgency_of(answers),
         )
         db.add(row)
         view = ConsultationView(id=row.id, status=row.status, received_at=now)
@@ -277,18 +287,24 @@ def workspace_link(settings: Settings, request_id: str) -> str:
 
 
 def clinic_email(
-    settings: Settings, clinic: ClinicConfig, view: ConsultationView
+    settings: Settings, clinic: ClinicConfig, view: ConsultationView, urgency: str | None = None
 ) -> tuple[str, str]:
-    """Subject and body of the clinic's notice: a link and a time, nothing about the person."""
+    """Subject and body of the clinic's notice: a link, a time and the urgency, nothing else.
+
+    "Urgent" says only that the answers raised the urgent suicide-risk alert; never why.
+    """
     local = view.received_at.astimezone(ZoneInfo(clinic.time_zone))
     when = local.strftime("%Y-%m-%d %H:%M %Z")
+    urgent = urgency == "urgent"
     body = (
-        "A new consultation request arrived through TRD Navigator.\n\n"
+        ("URGENT: please open this request as soon as possible.\n\n" if urgent else "")
+        + "A new consultation request arrived through TRD Navigator.\n\n"
         f"Received: {when} ({clinic.time_zone})\n"
         f"Open it in the workspace (sign-in required):\n{workspace_link(settings, view.id)}\n\n"
         "For privacy this message holds no details of the person; they are in the workspace.\n"
     )
-    return "New consultation request", body
+    subject = "URGENT: new consultation request" if urgent else "New consultation request"
+    return subject, body
 
 
 def _set_pending(rt: Runtime, request_id: str, *, was: bool, now_pending: bool) -> bool:
@@ -309,7 +325,11 @@ def _send_notice(rt: Runtime, view: ConsultationView) -> bool | None:
     # Claim first, in the database: of several workers retrying at once, one sends.
     if not _set_pending(rt, view.id, was=True, now_pending=False):
         return None  # already sent, or another worker is sending it
-    subject, body = clinic_email(rt.settings, rt.clinic, view)
+    with rt.db() as db:
+        urgency = db.scalar(
+            select(ConsultationRequest.urgency).where(ConsultationRequest.id == view.id)
+        )
+    subject, body = clinic_email(rt.settings, rt.clinic, view, urgency)
     try:
         send_mail(rt.settings, rt.clinic.contact.email, subject, body)
     except MailError as exc:

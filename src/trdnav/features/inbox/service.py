@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from trdnav.domain.assessment import Engine
@@ -88,7 +88,9 @@ def list_requests(
         )
     rows = [
         InboxRow(r, name)
-        for r, name in db.execute(stmt.order_by(ConsultationRequest.received_at.desc()).limit(500))
+        for r, name in db.execute(
+            stmt.order_by(_urgent_first(), ConsultationRequest.received_at.desc()).limit(500)
+        )
     ]
     counts = {
         status: n
@@ -102,6 +104,20 @@ def list_requests(
         db, now, "inbox.list", actor.who, detail={"count": len(rows), "searched": bool(query)}
     )
     return rows, counts
+
+
+OPEN_STATUSES = ("new", "contacted", "consult_scheduled")
+
+
+def _urgent_first() -> Any:
+    """Open requests whose answers raised the urgent suicide-risk alert sit on top, then
+    prompt ones, then the rest (each newest first); closed requests lose the priority."""
+    is_open = ConsultationRequest.status.in_(OPEN_STATUSES)
+    return case(
+        ((ConsultationRequest.urgency == "urgent") & is_open, 0),
+        ((ConsultationRequest.urgency == "prompt") & is_open, 1),
+        else_=2,
+    )
 
 
 def triage_of(db: Session, req: ConsultationRequest, now: datetime) -> ConsultationTriage:

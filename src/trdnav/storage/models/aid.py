@@ -24,3 +24,6 @@ class AidDraft(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # a001: the consultation form's idempotency key, kept with the answers it would send, so a
+    # second render of the form (Back, then Send) reuses it and stores no duplicate.
+    consultation_key: Mapped[str | None] = mapped_column(String(64))

@@ -41,6 +41,9 @@ class ConsultationRequest(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     clinic_notice_pending: Mapped[bool] = mapped_column(Boolean, default=False)  # p101: retry mail
+    # a001: the suicide-risk alert's urgency from the answers ("urgent" | "prompt"), else None.
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    guardian_name: Mapped[str | None] = mapped_column(String(200))  # a001: for someone under 18
 
 
 class IdempotencyKey(Base):

@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.aid import drafts
-from trdnav.features.aid.answers import crisis_alert, read_step, validate_step
+from trdnav.features.aid.answers import (
+    CRISIS_FIELDS,
+    crisis_alert,
+    crisis_place,
+    needs_safety_check,
+    read_step,
+    validate_step,
+)
 from trdnav.features.aid.routes.common import answers_of, now, render, set_token_cookie, token_of
 from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, Step
 from trdnav.platform.web.csrf import require_csrf
@@ -39,6 +46,8 @@ def _page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     prev, _ = _neighbours(step.name)
+    raw = answers.get(step.name) or {}
+    inline = step.name == "feelings"
     return render(
         request,
         "aid/step.html",
@@ -46,12 +55,18 @@ def _page(
             "step": step,
             "steps": STEPS,
             "number": STEP_NAMES.index(step.name) + 1,
-            "raw": answers.get(step.name) or {},
+            "raw": raw,
             "errors": errors or {},
             "prev": prev,
             "group_titles": GROUP_TITLES,
             # The full crisis panel on the page right after "how you feel"; a short one later.
             "crisis_compact": step.name not in ("feelings", "tried"),
+            # On "how you feel" the panel sits under the question that raised it, not at the
+            # top of a long page; on the next step it leads the page and takes focus.
+            "crisis_inline": inline,
+            "crisis_fields": CRISIS_FIELDS if inline else (),
+            "crisis_at": crisis_place(raw) if inline else None,
+            "crisis_focus": step.name == "tried",
         },
         answers=answers,
     )
@@ -97,6 +112,8 @@ def submit_step(
             response = _page(request, step, answers, errors)
         else:
             target = f"/aid/step/{nxt}" if nxt else "/aid/results"
+            if step.name == "feelings" and needs_safety_check(answers):
+                target = "/aid/safety"  # a plan or intent: "Are you safe right now?" first
             response = RedirectResponse(target, status_code=303)
     set_token_cookie(request, response, token)
     return response
@@ -112,7 +129,22 @@ def check_field(name: str, request: Request, form: FormData = Depends(form_data)
     # An unanswered field is not an error while the person is still filling the page in.
     message = errors.get(field_name) if raw.get(field_name) else None
     crisis = crisis_alert({"feelings": raw}) if step.name == "feelings" else None
+    shown = form.get("crisis_shown")
+    shown_at = form.get("crisis_at")
+    # Focus moves to the panel when it appears or grows more urgent, not on every answer.
+    rank = {None: 0, "prompt": 1, "urgent": 2}
+    focus = crisis is not None and rank[crisis.urgency] > rank.get(
+        shown if isinstance(shown, str) else None, 0
+    )
     html = templates.get_template("aid/_field_check.html").render(
-        request=request, field_name=field_name, message=message, crisis=crisis, step=step
+        request=request,
+        field_name=field_name,
+        message=message,
+        crisis=crisis,
+        step=step,
+        crisis_fields=CRISIS_FIELDS,
+        crisis_at=crisis_place(raw, field_name, shown_at if isinstance(shown_at, str) else None),
+        crisis_focus=focus,
+        crisis_inline=True,
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
