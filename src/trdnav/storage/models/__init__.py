@@ -32,6 +32,7 @@ from trdnav.storage.models.scheduling import (
     Resource,
     WaitlistEntry,
 )
+from trdnav.storage.models.sessions import RemsEnrolment, RemsForm, SessionRecord
 
 __all__ = [
     "Administration",
@@ -59,10 +60,13 @@ __all__ = [
     "PriorAuthorization",
     "RateLimitHit",
     "RecoveryCode",
+    "RemsEnrolment",
+    "RemsForm",
     "ResetToken",
     "Resource",
     "SafetyAlert",
     "ScreeningAnswer",
+    "SessionRecord",
     "User",
     "WaitlistEntry",
 ]
