@@ -37,6 +37,20 @@ AdverseKind = Literal[
     "nausea",
     "other",
 ]
+ADVERSE_LABELS = {
+    "headache": "Headache",
+    "scalp_pain": "Scalp pain",
+    "twitching": "Twitching",
+    "hearing": "Hearing change",
+    "mania_switch": "Possible switch to mania",
+    "seizure": "Seizure",
+    "hypertension": "Raised blood pressure",
+    "sedation": "Sedation",
+    "dissociation": "Dissociation",
+    "respiratory_depression": "Respiratory depression",
+    "nausea": "Nausea",
+    "other": "Other",
+}
 KINDS = ("tms", "iv_ketamine", "esketamine")
 # The option a course delivers -> the kind of record its sessions take.
 KIND_OF_OPTION = {
@@ -126,6 +140,15 @@ class IvKetamineRecord(_Form):
 Concomitant = Literal[
     "benzodiazepine", "non_benzodiazepine_hypnotic", "psychostimulant", "maoi", "opioid"
 ]
+
+
+CONCOMITANT_LABELS = {
+    "benzodiazepine": "Benzodiazepines",
+    "non_benzodiazepine_hypnotic": "Non-benzodiazepine sleep medicines",
+    "psychostimulant": "Psychostimulants",
+    "maoi": "MAOIs",
+    "opioid": "Opioids",
+}
 
 
 class EsketamineRecord(_Form):

@@ -1,0 +1,263 @@
+"""The workspace's record forms: one field list per kind (the template loops over it), the flat
+form turned into the API's record body (so both doors go through the same validation), and a
+stored record turned back into form values (a correction starts from the current version)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from trdnav.domain.sessions.forms import ADVERSE_LABELS, CONCOMITANT_LABELS
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: `kind` is number, decimal, datetime, text, select, check, checks or bp."""
+
+    name: str
+    label: str
+    kind: str
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    required: bool = False
+    group: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+ADVERSE = tuple(ADVERSE_LABELS.items())
+ESKETAMINE: tuple[Field, ...] = (
+    Field(
+        "dose_mg",
+        "Dose",
+        "select",
+        "56 mg on day 1 (28 mg at 65 and over); 84 mg only after a 56 mg start.",
+        (("28", "28 mg (1 device)"), ("56", "56 mg (2 devices)"), ("84", "84 mg (3 devices)")),
+        True,
+        "Dose",
+    ),
+    Field("administered_at", "First device at", "datetime", "", (), True, "Dose"),
+    Field("device_lots", "Device lot numbers", "text", "Separate with commas.", (), False, "Dose"),
+    Field(
+        "bp_pre",
+        "Blood pressure before dosing",
+        "bp",
+        "Above 140/90: a prescriber decides, with a reason, before dosing.",
+        (),
+        True,
+        "Blood pressure",
+    ),
+    Field(
+        "prescriber_decision.proceed",
+        "Prescriber's decision (BP above 140/90)",
+        "select",
+        "",
+        (("", "Not needed"), ("true", "Proceed with the dose"), ("false", "Do not dose today")),
+        False,
+        "Blood pressure",
+    ),
+    Field(
+        "prescriber_decision.reason",
+        "Reason for the decision",
+        "text",
+        "",
+        (),
+        False,
+        "Blood pressure",
+    ),
+    Field(
+        "bp_40min",
+        "Blood pressure about 40 minutes after the dose",
+        "bp",
+        "",
+        (),
+        False,
+        "Blood pressure",
+    ),
+    Field("bp_discharge", "Blood pressure before discharge", "bp", "", (), False, "Blood pressure"),
+    Field(
+        "spo2_min",
+        "Lowest SpO2 (%)",
+        "number",
+        "Pulse oximetry during monitoring.",
+        (),
+        False,
+        "Monitoring",
+    ),
+    Field("sedation", "Sedation observed", "check", "", (), False, "Monitoring"),
+    Field("dissociation", "Dissociation observed", "check", "", (), False, "Monitoring"),
+    Field(
+        "respiratory_depression",
+        "Respiratory depression observed",
+        "check",
+        "",
+        (),
+        False,
+        "Monitoring",
+    ),
+    Field(
+        "concomitant",
+        "Concomitant medicines",
+        "checks",
+        "",
+        tuple(CONCOMITANT_LABELS.items()),
+        False,
+        "Monitoring",
+    ),
+    Field("adverse_events", "Adverse events", "checks", "", ADVERSE, False, "Monitoring"),
+    Field(
+        "serious",
+        "Serious adverse event",
+        "check",
+        "Raises an urgent safety alert.",
+        (),
+        False,
+        "Monitoring",
+    ),
+    Field("sedation_resolved", "Sedation resolved", "check", "", (), False, "Discharge"),
+    Field("dissociation_resolved", "Dissociation resolved", "check", "", (), False, "Discharge"),
+    Field(
+        "respiratory_depression_resolved",
+        "Respiratory depression resolved",
+        "check",
+        "",
+        (),
+        False,
+        "Discharge",
+    ),
+    Field(
+        "vitals_acceptable_pre",
+        "Vital signs acceptable before dosing",
+        "check",
+        "",
+        (),
+        False,
+        "Discharge",
+    ),
+    Field(
+        "vitals_acceptable_discharge",
+        "Vital signs acceptable before discharge",
+        "check",
+        "",
+        (),
+        False,
+        "Discharge",
+    ),
+    Field(
+        "ready_at",
+        "Ready for discharge without the 2-hour rule at",
+        "datetime",
+        "",
+        (),
+        False,
+        "Discharge",
+    ),
+    Field(
+        "discharged_at",
+        "Discharged at",
+        "datetime",
+        "At least 2 hours after the dose, once sedation and dissociation have resolved.",
+        (),
+        False,
+        "Discharge",
+    ),
+)
+FIELDS: dict[str, tuple[Field, ...]] = {"esketamine": ESKETAMINE}
+CHECKS = ("concomitant",)
+
+
+def groups(kind: str) -> list[tuple[str, list[Field]]]:
+    """The kind's fields by fieldset, in order."""
+    out: list[tuple[str, list[Field]]] = []
+    for f in FIELDS[kind]:
+        if not out or out[-1][0] != f.group:
+            out.append((f.group, []))
+        out[-1][1].append(f)
+    return out
+
+
+def _moment(value: str, tz: str) -> str:
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # the model names it
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(tz))
+    return local.isoformat()
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def to_body(kind: str, data: dict[str, Any], tz: str) -> dict[str, Any]:
+    """The flat form as the API's record body (times in the clinic's zone)."""
+    body: dict[str, Any] = {"kind": kind}
+    serious = bool(data.get("serious"))
+    for f in FIELDS[kind]:
+        if f.name == "serious":
+            continue
+        if f.kind == "check":
+            body[f.name] = bool(data.get(f.name))
+        elif f.kind == "checks":
+            values = _list(data.get(f.name))
+            if f.name == "adverse_events":
+                body[f.name] = [{"kind": v, "serious": serious} for v in values]
+            else:
+                body[f.name] = values
+        elif f.kind == "bp":
+            sys_, dia = data.get(f"{f.name}.systolic"), data.get(f"{f.name}.diastolic")
+            if sys_ or dia:
+                body[f.name] = {"systolic": sys_, "diastolic": dia}
+        elif f.name.startswith("prescriber_decision."):
+            continue
+        elif f.name in data:
+            value = data[f.name]
+            if f.kind == "datetime":
+                value = _moment(str(value), tz)
+            if f.name == "device_lots":
+                value = [x.strip() for x in str(value).split(",") if x.strip()]
+            body[f.name] = value
+    proceed = data.get("prescriber_decision.proceed")
+    if proceed in ("true", "false"):
+        body["prescriber_decision"] = {
+            "proceed": proceed == "true",
+            "reason": data.get("prescriber_decision.reason", ""),
+        }
+    if data.get("reason"):
+        body["reason"] = data["reason"]
+    return body
+
+
+def _local_input(value: str | None, tz: str) -> str:
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%dT%H:%M")
+
+
+def to_values(detail: dict[str, Any], tz: str) -> dict[str, Any]:
+    """A stored record as the form's values."""
+    values: dict[str, Any] = {}
+    kind = detail["kind"]
+    for f in FIELDS[kind]:
+        raw = detail.get(f.name)
+        if f.kind == "bp" and isinstance(raw, dict):
+            values[f"{f.name}.systolic"] = raw["systolic"]
+            values[f"{f.name}.diastolic"] = raw["diastolic"]
+        elif f.kind == "datetime":
+            values[f.name] = _local_input(raw, tz)
+        elif f.name == "adverse_events":
+            values[f.name] = [a["kind"] for a in raw or []]
+            values["serious"] = any(a.get("serious") for a in raw or [])
+        elif f.name == "device_lots":
+            values[f.name] = ", ".join(raw or [])
+        elif raw is not None and f.name != "serious":
+            values[f.name] = raw
+    decision = detail.get("prescriber_decision")
+    if decision:
+        values["prescriber_decision.proceed"] = "true" if decision["proceed"] else "false"
+        values["prescriber_decision.reason"] = decision["reason"]
+    return values
