@@ -40,9 +40,19 @@ class EsketamineFacts(_Data):
     source_ids: list[str] = Field(min_length=1)
 
 
+class TmsProtocol(_Data):
+    mode: str
+    coil: str | None = None
+    frequency_hz: float | None = None
+    intensity_pct_mt: int | None = None
+    pulses: int | None = None
+    source_ids: list[str] = Field(min_length=1)
+
+
 class TmsFacts(_Data):
     mt_interval_days: int = Field(ge=1)
     source_ids: list[str] = Field(min_length=1)
+    protocols: dict[str, TmsProtocol] = {}
 
 
 class IvKetamineFacts(_Data):
@@ -60,6 +70,8 @@ class SessionFacts(_Data):
         """Every source id the facts cite."""
         out = set(self.esketamine.source_ids) | set(self.tms.source_ids)
         out |= set(self.iv_ketamine.source_ids)
+        for protocol in self.tms.protocols.values():
+            out |= set(protocol.source_ids)
         for phase in self.esketamine.phases:
             out |= set(phase.source_ids)
         return out

@@ -37,6 +37,9 @@ class SessionPage:
     enrolment: RemsEnrolment | None
     tz: str
     planned: int
+    delivered: int
+    tms: service.TmsContext | None
+    deviations: list[dict[str, Any]]
 
 
 def session_page(
@@ -60,6 +63,14 @@ def session_page(
         phase = service.phase_of(db, rows[-1], rules.tz)
     elif kind in webforms.FIELDS:
         values = defaults(db, session, kind, rules.tz)
+    tms_ctx = service.tms_context(db, session, rules) if kind == "tms" else None
+    if tms_ctx is not None and not rows:
+        values = {**tms_ctx.defaults, "mt_measured": tms_ctx.mt_due}
+    deviations = []
+    if tms_ctx is not None and rows:
+        from trdnav.domain.sessions import tms
+
+        deviations = tms.deviations(rows[-1].detail, tms_ctx.protocol)
     if audited:
         audit.record(
             db,
@@ -69,7 +80,7 @@ def session_page(
             patient_id=session.patient_id,
             target=f"session:{session.id}",
         )
-    planned = sum(int(p.get("sessions", 0)) for p in course.template.get("phases", []))
+    delivered, planned = service.course_progress(db, course)
     return SessionPage(
         session,
         course,
@@ -82,6 +93,9 @@ def session_page(
         rems.enrolment(db, patient.id) if kind == "esketamine" else None,
         rules.tz,
         planned,
+        delivered,
+        tms_ctx,
+        deviations,
     )
 
 

@@ -272,6 +272,71 @@ def read_records(
         patient_id=session.patient_id,
         target=f"session:{session.id}",
     )
-    return [
-        view(r, {"phase": phase_of(db, r, tz)} if r.kind == "esketamine" else None) for r in rows
+    return [view(r, extras(db, r, tz)) for r in rows]
+
+
+def extras(db: Session, row: SessionRecord, tz: str) -> dict[str, Any]:
+    """What a record's view adds: the label phase (esketamine), protocol deviations (TMS)."""
+    if row.kind == "esketamine":
+        return {"phase": phase_of(db, row, tz)}
+    if row.kind == "tms":
+        from trdnav.domain.sessions import tms
+
+        course = db.get(Course, row.course_id)
+        protocol = tms.protocol_for(course.option) if course else None
+        return {"deviations": tms.deviations(row.detail, protocol)}
+    return {}
+
+
+@dataclass(frozen=True)
+class TmsContext:
+    """What a TMS session's form shows: defaults carried from the previous session, whether
+    the motor threshold is due, the protocol and the course's progress."""
+
+    defaults: dict[str, Any]
+    last_mt_on: date | None
+    mt_due: bool
+    interval_days: int
+    protocol: Any
+    delivered: int
+    planned: int
+
+
+def course_progress(db: Session, course: Course) -> tuple[int, int]:
+    """Sessions delivered and planned in a course."""
+    delivered = db.scalar(
+        select(func.count())
+        .select_from(CourseSession)
+        .where(CourseSession.course_id == course.id, CourseSession.status == "delivered")
+    )
+    planned = sum(int(p.get("sessions", 0)) for p in course.template.get("phases", []))
+    return int(delivered or 0), planned
+
+
+def tms_context(db: Session, session: CourseSession, rules: ClinicRules) -> TmsContext:
+    """Defaults from the patient's previous TMS record, the MT flag, protocol and progress."""
+    from trdnav.domain.sessions import tms
+
+    course = db.get(Course, session.course_id)
+    assert course is not None
+    others = [
+        r for r in latest_records(db, session.patient_id, "tms") if r.session_id != session.id
     ]
+    before = [r for r in others if r.delivered_at <= session.starts_at] or others
+    previous = before[-1].detail if before else None
+    measured = [
+        r.delivered_at for r in others if r.mt_measured and r.delivered_at <= session.starts_at
+    ]
+    last = local_day(max(measured), rules.tz) if measured else None
+    interval = tms.mt_interval(rules.settings.mt_interval_days)
+    day = local_day(session.starts_at, rules.tz)
+    delivered, planned = course_progress(db, course)
+    return TmsContext(
+        tms.carried(previous),
+        last,
+        tms.mt_due(last, day, interval),
+        interval,
+        tms.protocol_for(course.option),
+        delivered,
+        planned,
+    )

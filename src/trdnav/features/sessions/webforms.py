@@ -163,7 +163,114 @@ ESKETAMINE: tuple[Field, ...] = (
         "Discharge",
     ),
 )
-FIELDS: dict[str, tuple[Field, ...]] = {"esketamine": ESKETAMINE}
+TMS_ADVERSE = tuple(
+    (k, v)
+    for k, v in ADVERSE_LABELS.items()
+    if k in ("headache", "scalp_pain", "twitching", "hearing", "mania_switch", "seizure", "other")
+)
+TMS: tuple[Field, ...] = (
+    Field(
+        "coil",
+        "Coil",
+        "select",
+        "",
+        (("figure8", "Figure-8"), ("h1", "H1"), ("h4", "H4"), ("h7", "H7"), ("other", "Other")),
+        True,
+        "Device and target",
+    ),
+    Field(
+        "mode",
+        "Mode",
+        "select",
+        "",
+        (("rtms", "rTMS"), ("itbs", "iTBS"), ("ctbs", "cTBS")),
+        True,
+        "Device and target",
+    ),
+    Field(
+        "target",
+        "Target",
+        "select",
+        "",
+        (
+            ("left_dlpfc", "Left DLPFC"),
+            ("right_dlpfc", "Right DLPFC"),
+            ("bilateral_dlpfc", "Bilateral DLPFC"),
+            ("dmpfc", "DMPFC"),
+            ("other", "Other"),
+        ),
+        True,
+        "Device and target",
+    ),
+    Field(
+        "target_method",
+        "Targeting method",
+        "select",
+        "",
+        (
+            ("5.5cm", "5.5 cm rule"),
+            ("beam_f3", "Beam F3"),
+            ("neuronavigation", "Neuronavigation"),
+            ("other", "Other"),
+        ),
+        False,
+        "Device and target",
+    ),
+    Field(
+        "mt_measured",
+        "Motor threshold measured at this session",
+        "check",
+        "",
+        (),
+        False,
+        "Motor threshold",
+    ),
+    Field(
+        "motor_threshold_pct",
+        "Motor threshold (% machine output)",
+        "number",
+        "",
+        (),
+        True,
+        "Motor threshold",
+    ),
+    Field(
+        "mt_method",
+        "Measured by",
+        "select",
+        "",
+        (("visual", "Visible twitch"), ("emg", "EMG")),
+        False,
+        "Motor threshold",
+    ),
+    Field(
+        "intensity_pct_mt",
+        "Intensity (% of motor threshold)",
+        "number",
+        "",
+        (),
+        True,
+        "Stimulation",
+    ),
+    Field("frequency_hz", "Frequency (Hz)", "decimal", "", (), True, "Stimulation"),
+    Field("pulses", "Total pulses", "number", "", (), True, "Stimulation"),
+    Field("trains", "Trains", "number", "", (), False, "Stimulation"),
+    Field("train_seconds", "Train duration (s)", "decimal", "", (), False, "Stimulation"),
+    Field(
+        "inter_train_seconds", "Inter-train interval (s)", "decimal", "", (), False, "Stimulation"
+    ),
+    Field("adverse_events", "Adverse events", "checks", "", TMS_ADVERSE, False, "Adverse events"),
+    Field(
+        "serious",
+        "Serious adverse event",
+        "check",
+        "Raises an urgent safety alert.",
+        (),
+        False,
+        "Adverse events",
+    ),
+)
+FIELDS: dict[str, tuple[Field, ...]] = {"esketamine": ESKETAMINE, "tms": TMS}
 CHECKS = ("concomitant",)
 
 

@@ -87,7 +87,7 @@ def record_session(
     actor, session = scoped
     t = now()
     row = _write(db, lambda: service.record_session(db, actor, session, body, t))
-    return service.view(row)
+    return service.view(row, service.extras(db, row, service.clinic_rules(db, actor.clinic_id).tz))
 
 
 @router.get(
