@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from trdnav.domain.sessions.forms import KIND_OF_OPTION
+from trdnav.domain.sessions import ketamine
+from trdnav.domain.sessions.chart import vitals_svg
+from trdnav.domain.sessions.forms import KIND_OF_OPTION, IvKetamineRecord, parse_record
 from trdnav.features.sessions import rems, service, webforms
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
@@ -40,6 +42,7 @@ class SessionPage:
     delivered: int
     tms: service.TmsContext | None
     deviations: list[dict[str, Any]]
+    chart: str = ""
 
 
 def session_page(
@@ -71,6 +74,12 @@ def session_page(
         from trdnav.domain.sessions import tms
 
         deviations = tms.deviations(rows[-1].detail, tms_ctx.protocol)
+    chart = ""
+    if kind == "iv_ketamine" and rows:
+        record, _ = parse_record(rows[-1].detail)
+        assert isinstance(record, IvKetamineRecord)
+        chart = vitals_svg(record.vitals, record.started_at)
+        deviations = ketamine.deviations(record)
     if audited:
         audit.record(
             db,
@@ -96,6 +105,7 @@ def session_page(
         delivered,
         tms_ctx,
         deviations,
+        chart,
     )
 
 

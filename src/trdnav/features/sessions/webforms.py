@@ -270,7 +270,57 @@ TMS: tuple[Field, ...] = (
         "Adverse events",
     ),
 )
-FIELDS: dict[str, tuple[Field, ...]] = {"esketamine": ESKETAMINE, "tms": TMS}
+KETAMINE: tuple[Field, ...] = (
+    Field("weight_kg", "Weight (kg)", "decimal", "", (), True, "Dose"),
+    Field(
+        "dose_mg_per_kg",
+        "Dose (mg/kg)",
+        "decimal",
+        "0.5 mg/kg over 40 minutes is the most common protocol.",
+        (),
+        True,
+        "Dose",
+    ),
+    Field("infusion_minutes", "Infusion time (minutes)", "number", "", (), True, "Dose"),
+    Field("started_at", "Infusion started at", "datetime", "", (), False, "Dose"),
+    Field(
+        "vitals",
+        "Vital signs",
+        "vitals",
+        "Blood pressure every 10 minutes during the "
+        "infusion and every 15 minutes after is one clinic's practice.",
+        (),
+        False,
+        "Vitals",
+    ),
+    Field("adverse_events", "Adverse events", "checks", "", ADVERSE, False, "Discharge"),
+    Field(
+        "serious",
+        "Serious adverse event",
+        "check",
+        "Raises an urgent safety alert.",
+        (),
+        False,
+        "Discharge",
+    ),
+    Field(
+        "discharged_to_adult",
+        "Discharged to a responsible adult",
+        "check",
+        "",
+        (),
+        False,
+        "Discharge",
+    ),
+    Field("discharged_at", "Discharged at", "datetime", "", (), False, "Discharge"),
+)
+VITAL_KEYS = ("at", "systolic", "diastolic", "heart_rate", "spo2")
+BLANK_VITALS = 3
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "esketamine": ESKETAMINE,
+    "tms": TMS,
+    "iv_ketamine": KETAMINE,
+}
 CHECKS = ("concomitant",)
 
 
@@ -315,6 +365,8 @@ def to_body(kind: str, data: dict[str, Any], tz: str) -> dict[str, Any]:
                 body[f.name] = [{"kind": v, "serious": serious} for v in values]
             else:
                 body[f.name] = values
+        elif f.kind == "vitals":
+            body[f.name] = _vitals(data, tz)
         elif f.kind == "bp":
             sys_, dia = data.get(f"{f.name}.systolic"), data.get(f"{f.name}.diastolic")
             if sys_ or dia:
@@ -356,6 +408,11 @@ def to_values(detail: dict[str, Any], tz: str) -> dict[str, Any]:
             values[f"{f.name}.diastolic"] = raw["diastolic"]
         elif f.kind == "datetime":
             values[f.name] = _local_input(raw, tz)
+        elif f.kind == "vitals":
+            for i, v in enumerate(raw or []):
+                for key in VITAL_KEYS:
+                    value = _local_input(v[key], tz) if key == "at" else v[key]
+                    values[f"vitals.{i}.{key}"] = value
         elif f.name == "adverse_events":
             values[f.name] = [a["kind"] for a in raw or []]
             values["serious"] = any(a.get("serious") for a in raw or [])
@@ -368,3 +425,26 @@ def to_values(detail: dict[str, Any], tz: str) -> dict[str, Any]:
         values["prescriber_decision.proceed"] = "true" if decision["proceed"] else "false"
         values["prescriber_decision.reason"] = decision["reason"]
     return values
+
+
+def vital_rows(values: dict[str, Any]) -> int:
+    """How many vitals rows the form shows: those filled in, plus blank ones to add."""
+    filled = 0
+    while any(f"vitals.{filled}.{k}" in values for k in VITAL_KEYS):
+        filled += 1
+    return filled + BLANK_VITALS
+
+
+def _vitals(data: dict[str, Any], tz: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    i = 0
+    while any(f"vitals.{i}.{k}" in data for k in VITAL_KEYS) or i < BLANK_VITALS:
+        row = {k: data.get(f"vitals.{i}.{k}") for k in VITAL_KEYS}
+        if any(v not in (None, "") for v in row.values()):
+            if row["at"]:
+                row["at"] = _moment(str(row["at"]), tz)
+            out.append(row)
+        i += 1
+        if i > 200:
+            break
+    return out

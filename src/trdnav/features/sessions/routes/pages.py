@@ -42,6 +42,7 @@ def _page(
         "page": page,
         "groups": webforms.groups(page.kind) if page.kind in webforms.FIELDS else [],
         "values": values if values is not None else page.values,
+        "vitals_n": webforms.vital_rows(values if values is not None else page.values),
         "errors": errors or [],
         "can_record": actor.can("sessions.record")
         and (actor.role != "technician" or page.kind == "tms"),
