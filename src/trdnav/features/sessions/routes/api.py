@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 from fastapi import APIRouter, Body, Depends, Query, Response
 from sqlalchemy.orm import Session
 
-from trdnav.features.sessions import rems, service
+from trdnav.features.sessions import billing, rems, service
 from trdnav.features.sessions.service import StateConflict
 from trdnav.features.sessions.views import (
     RemsEnrolmentCreate,
@@ -178,3 +178,17 @@ def mark_submitted(
     _write(db, lambda: rems.submit(db, actor, form, body.reference, t))
     rules = service.clinic_rules(db, actor.clinic_id)
     return rems.form_item(db, form, rules.name, service.local_day(t, rules.tz))
+
+
+@router.get(
+    "/api/v1/billing/lines",
+    responses=problem_responses(401, 403, 422),
+    summary="The clinic's billing lines of one month (superbill), from the codes data file",
+)
+def billing_lines(
+    month: str | None = Query(default=None, max_length=7, description="YYYY-MM"),
+    actor: Actor = Depends(ApiRequire("billing.view")),
+    db: Session = Depends(unit_of_work),
+) -> dict[str, Any]:
+    first, rows = _write(db, lambda: billing.month_lines(db, actor, month, now()))
+    return {"month": first.isoformat()[:7], "items": rows, "next_cursor": None}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
-from trdnav.features.sessions import pages, rems, service, webforms
+from trdnav.features.sessions import billing, pages, rems, service, webforms
 from trdnav.features.sessions.service import StateConflict
 from trdnav.platform.access import Actor, Forbidden
 from trdnav.platform.errors import InvalidRequest
@@ -170,3 +170,41 @@ def rems_submitted(
         return RedirectResponse("/workspace/rems", status_code=303)
     db.commit()
     return RedirectResponse("/workspace/rems", status_code=303)
+
+
+@router.get("/workspace/billing")
+def billing_page(
+    request: Request,
+    month: str | None = None,
+    actor: Actor = Depends(Require("billing.view")),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """The month's billing lines (superbill) of the clinic, with a CSV download."""
+    try:
+        first, rows = billing.month_lines(db, actor, month, utcnow())
+    except InvalidRequest as exc:
+        db.rollback()
+        first, rows = billing.month_lines(db, actor, None, utcnow())
+        db.commit()
+        context = {"rows": rows, "month": first.isoformat()[:7], "errors": exc.errors}
+        return render(request, "sessions/billing.html", context, status=422)
+    db.commit()
+    context = {"rows": rows, "month": first.isoformat()[:7], "errors": []}
+    return render(request, "sessions/billing.html", context)
+
+
+@router.get("/workspace/billing.csv")
+def billing_csv(
+    month: str | None = None,
+    actor: Actor = Depends(Require("billing.view")),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """The month's superbill as CSV."""
+    first, rows = billing.month_lines(db, actor, month, utcnow())
+    db.commit()
+    name = f"superbill-{first.isoformat()[:7]}.csv"
+    return Response(
+        billing.csv_text(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
