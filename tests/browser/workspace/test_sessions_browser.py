@@ -92,3 +92,36 @@ def test_prescriber_records_an_esketamine_session(desk: Page, ws_server: Workspa
     page.get_by_label("Confirmation number (optional)").fill("PMF-001")
     page.get_by_role("button", name="Mark submitted").click()
     expect(page.get_by_text("No forms due.")).to_be_visible()
+
+    # Today's board on a tablet: the day of the second (still booked) session.
+    second = course["sessions"][1]
+    day = datetime.fromisoformat(second["starts_at"]).astimezone(TZ).date().isoformat()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("link", name="Today", exact=True).click()
+    page.get_by_label("Day").fill(day)
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Not recorded")).to_be_visible()
+    assert_accessible(page)
+    shot(page, "sessions-04-board-tablet")
+    page.get_by_role("link", name=re.compile("^Start Esme Spray")).click()
+    expect(page.get_by_role("heading", name=re.compile("Session 2 of 12"))).to_be_visible()
+    expect(page.get_by_label("Dose")).to_have_value("56")  # carried from the last dose
+
+    page.goto(ws_server.url("/workspace/today"))
+    assert page.evaluate("typeof window.htmx") == "object"  # served by the app itself
+    with page.expect_request(re.compile(r"/workspace/today$"), timeout=40_000) as polled:
+        pass
+    assert polled.value.headers.get("hx-request") == "true"
+
+    state = page.context.storage_state()
+    nojs = page.context.browser.new_context(  # type: ignore[union-attr]
+        storage_state=state, java_script_enabled=False, viewport={"width": 1024, "height": 768}
+    )
+    try:
+        plain = nojs.new_page()
+        plain.goto(ws_server.url(f"/workspace/today?day={day}"))
+        expect(plain.get_by_text("Not recorded")).to_be_visible()
+        plain.get_by_role("link", name=re.compile("^Start Esme Spray")).click()
+        expect(plain.get_by_role("button", name="Save record")).to_be_visible()
+    finally:
+        nojs.close()

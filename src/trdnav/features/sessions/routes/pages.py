@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
-from trdnav.features.sessions import billing, pages, rems, service, webforms
+from trdnav.features.sessions import billing, board, pages, rems, service, webforms
 from trdnav.features.sessions.service import StateConflict
 from trdnav.platform.access import Actor, Forbidden
 from trdnav.platform.errors import InvalidRequest
@@ -208,3 +208,33 @@ def billing_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/workspace/today")
+def today_board(
+    request: Request,
+    day: str | None = None,
+    actor: Actor = Depends(Require("sessions.view")),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """Today's board per chair and room; htmx refreshes the board alone every 30 seconds."""
+    t = utcnow()
+    tz = service.clinic_rules(db, actor.clinic_id).tz
+    today = service.local_day(t, tz)
+    errors = []
+    try:
+        shown = date.fromisoformat(day) if day else today
+    except ValueError:
+        shown, errors = today, [{"field": "day", "message": "Enter a date as YYYY-MM-DD"}]
+    columns = board.board(db, actor, shown, t)
+    db.commit()
+    context = {
+        "columns": columns,
+        "day": shown,
+        "is_today": shown == today,
+        "errors": errors,
+        "updated": t,
+    }
+    fragment = bool(request.headers.get("hx-request"))
+    name = "sessions/_board.html" if fragment else "sessions/today.html"
+    return render(request, name, context, status=422 if errors else 200)
