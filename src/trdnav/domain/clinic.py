@@ -18,6 +18,7 @@ from trdnav.domain.protocols.loader import parse_template
 from trdnav.domain.protocols.schema import ResourceKind
 from trdnav.domain.results import OptionId
 from trdnav.domain.scheduling.calendar import WEEKDAYS, Window, window
+from trdnav.domain.sessions.settings import SessionSettings
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Coil = Literal["figure8", "h1", "h4", "h7", "other"]
@@ -110,6 +111,8 @@ class ClinicConfig(BaseModel):
     templates: list[dict[str, object]] = []  # the clinic's own course templates (checked below)
     # The payer policies (coverage data file ids) the clinic works with; empty: all of them.
     coverage_policies: list[str] = []
+    # Session records: the clinic's own hard stop, motor threshold interval (issue 9).
+    session_rules: SessionSettings = SessionSettings()
 
     @field_validator("time_zone")
     @classmethod

@@ -27,6 +27,7 @@ def routers() -> list[APIRouter]:
     from trdnav.features.coverage.routes import router as coverage
     from trdnav.features.inbox.routes import router as inbox
     from trdnav.features.records.routes import router as records
+    from trdnav.features.sessions.routes import router as sessions
     from trdnav.features.tokens.routes import router as tokens
 
     return [
@@ -41,6 +42,7 @@ def routers() -> list[APIRouter]:
         tokens,
         coverage,
         alerts,
+        sessions,
     ]
 
 

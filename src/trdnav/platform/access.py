@@ -47,6 +47,15 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     # Safety alerts are clinical: the clinic's prescribers and nurses see and close them.
     "alerts.view": _CLINICAL,
     "alerts.close": _CLINICAL,
+    # Session records (issue 9): everyone sees the day's board and reads records; prescribers
+    # and nurses record sessions, technicians too but only TMS ones (the service checks the
+    # kind); the REMS forms are clinical work; billing is read by admins, coordinators and
+    # prescribers.
+    "sessions.view": _ALL,
+    "sessions.record": frozenset({"prescriber", "nurse", "technician"}),
+    "rems.view": frozenset({"admin", "prescriber", "nurse"}),
+    "rems.work": _CLINICAL,
+    "billing.view": frozenset({"admin", "coordinator", "prescriber"}),
 }
 
 

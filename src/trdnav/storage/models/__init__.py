@@ -35,6 +35,7 @@ from trdnav.storage.models.scheduling import (
     Resource,
     WaitlistEntry,
 )
+from trdnav.storage.models.sessions import RemsEnrolment, RemsForm, SessionRecord
 
 __all__ = [
     "Administration",
@@ -65,10 +66,13 @@ __all__ = [
     "RateLimitHit",
     "RecordChange",
     "RecoveryCode",
+    "RemsEnrolment",
+    "RemsForm",
     "ResetToken",
     "Resource",
     "SafetyAlert",
     "ScreeningAnswer",
+    "SessionRecord",
     "User",
     "WaitlistEntry",
 ]
