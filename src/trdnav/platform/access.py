@@ -46,6 +46,12 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     # Safety alerts are clinical: the clinic's prescribers and nurses see and close them.
     "alerts.view": _CLINICAL,
     "alerts.close": _CLINICAL,
+    # Measurement-based care: clinicians record and read scores and export FHIR; the outcome
+    # dashboard holds no names, so admins read it too.
+    "measurement.view": _CLINICAL,
+    "measurement.record": _CLINICAL,
+    "outcomes.view": frozenset({"admin", "prescriber", "nurse"}),
+    "fhir.export": _CLINICAL,
 }
 
 
