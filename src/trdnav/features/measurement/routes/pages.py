@@ -123,9 +123,9 @@ def record(
         extra = {"errors": exc.errors, "given": given, "form_instrument": code}
         return _page(request, db, actor, patient, extra, status=422)
     db.commit()
-    anchor = "alerted" if done.alert else code
+    alerted = f"?alerted={done.alert.id}" if done.alert else ""
     return RedirectResponse(
-        f"/workspace/patients/{patient.id}/measurements#{anchor}", status_code=303
+        f"/workspace/patients/{patient.id}/measurements{alerted}#{code}", status_code=303
     )
 
 
