@@ -25,7 +25,7 @@ from trdnav.platform import audit, jobs
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.mail import send_mail
 from trdnav.platform.runtime import Runtime
-from trdnav.storage.models import Clinic, Course, CourseSession, MeasureLink, Patient
+from trdnav.storage.models import Course, CourseSession, MeasureLink, Patient
 
 INVITE = "measure.invite"
 VALID_FOR = timedelta(days=7)  # clinic practice, not a clinical fact: a week to answer
@@ -166,8 +166,7 @@ def invite_text(clinic_name: str, url: str, expires_at: datetime) -> tuple[str, 
     body = (
         f"{clinic_name} asks you to answer a short questionnaire before your next visit.\n\n"
         f"Open this link on your phone or computer (no account needed; it works once):\n{url}\n\n"
-        f"The link works until {expires_at.strftime('%d %B %Y')}.\n\n"
-        "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or call 911.\n"
+        f"The link works until {expires_at.strftime('%d %B %Y')}.\n"
     )
     return subject, body
 
@@ -232,12 +231,14 @@ def handler(rt: Runtime) -> jobs.Handler:
                 course = db.get(Course, course_id)
                 if course is None or course.status == "discontinued":
                     return
-            clinic = db.get(Clinic, patient.clinic_id)
+            from trdnav.features.courses.schedule import load_schedule  # (courses imports us)
+
+            # The clinic's calendar name, as reminders use it: no specialty in the inbox.
+            name = load_schedule(db, patient.clinic_id).config.display_name
             who = audit.Who(clinic_id=patient.clinic_id)
             row, token = create_link(
                 db, patient, payload["instrument"], course_id, payload["purpose"], now, who
             )
-            name = clinic.name if clinic else "Your clinic"
             subject, body = invite_text(name, link_url(rt.settings.base_url, token), row.expires_at)
             send_mail(rt.settings, patient.email, subject, body)  # raises: rolled back, retried
 

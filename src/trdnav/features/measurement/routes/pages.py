@@ -44,16 +44,14 @@ def _page(
     status: int = 200,
 ) -> Response:
     now = utcnow()
-    series = {
-        code: service.read_history(db, actor.who, patient, code, now)
-        for code in instruments.registry().codes()
-    }
+    codes = sorted(instruments.registry().codes(), key=lambda c: c != "phq9")  # PHQ-9 first
+    series = {code: service.read_history(db, actor.who, patient, code, now) for code in codes}
     courses = service.patient_courses(db, patient)
     db.commit()
     context: dict[str, Any] = {
         "p": patient,
         "series": series,
-        "instruments": [instruments.get(c) for c in instruments.registry().codes()],
+        "instruments": [instruments.get(c) for c in codes],
         "courses": courses,
         "today": now.astimezone(ZoneInfo(_tz(request))).date().isoformat(),
         "errors": [],
