@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.workspace.conftest import WorkspaceServer, assert_accessible, shot
+from tests.browser.workspace.conftest import SHOTS, WorkspaceServer, assert_accessible, shot
 from tests.browser.workspace.test_coverage_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -121,8 +121,13 @@ def test_clinician_sees_scores_and_hands_over_a_qr_code(
     page.goto(ws_server.url(f"/workspace/patients/{pid}"))
     page.get_by_role("link", name="Measurements: scores over time").click()
     expect(page.get_by_role("cell", name="Response")).to_be_visible()
+    expect(page.get_by_role("img", name="PHQ-9 over time")).to_be_visible()
     assert_accessible(page)
     shot(page, "62-measurements")
+    pdf = page.request.get(ws_server.url(f"/workspace/patients/{pid}/measurements.pdf"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "62-measurements.pdf").write_bytes(pdf.body())
     page.get_by_role("button", name="Show a link and QR code").click()
     expect(page.locator(".qr svg")).to_be_visible()
     assert_accessible(page)

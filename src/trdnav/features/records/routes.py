@@ -16,6 +16,7 @@ from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
+from trdnav.features.measurement.chart import record_chart
 from trdnav.features.records import answers, candidacy
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
@@ -73,6 +74,8 @@ def _record(
     rerun = candidacy.rerun(db, actor, runtime(request).engine, patient, now)
     decisions = candidacy.current_decisions(db, patient)
     safety = patient_alerts(db, patient.id)
+    tz = getattr(request.state, "clinic_tz", None) or runtime(request).clinic.time_zone
+    phq9_chart = record_chart(db, patient, tz)
     db.commit()
     context: dict[str, Any] = {
         "r": record,
@@ -87,6 +90,7 @@ def _record(
         "outcomes": OUTCOMES,
         "adherence": ADHERENCE,
         "phq9": instruments.get("phq9"),
+        "phq9_chart": phq9_chart,
     }
     return render(request, "records/patient.html", context, status=status)
 

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from trdnav.domain.measures import instruments
 from trdnav.domain.scheduling.calendar import to_utc
 from trdnav.features.accounts.guard import Scoped, WorkspaceRoute, render, utcnow
-from trdnav.features.measurement import links, service
+from trdnav.features.measurement import chart, links, service, takeaway
 from trdnav.platform.access import Actor
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.csrf import require_csrf
@@ -47,10 +47,22 @@ def _page(
     codes = sorted(instruments.registry().codes(), key=lambda c: c != "phq9")  # PHQ-9 first
     series = {code: service.read_history(db, actor.who, patient, code, now) for code in codes}
     courses = service.patient_courses(db, patient)
+    tz = _tz(request)
+    marks = chart.session_marks(db, patient)
+    charts = {
+        code: chart.trajectory_svg(instruments.get(code), points, marks, tz, f"chart-{code}")
+        for code, points in series.items()
+    }
+    descriptions = {
+        code: chart.describe(instruments.get(code), points, marks, tz)
+        for code, points in series.items()
+    }
     db.commit()
     context: dict[str, Any] = {
         "p": patient,
         "series": series,
+        "charts": charts,
+        "descriptions": descriptions,
         "instruments": [instruments.get(c) for c in codes],
         "courses": courses,
         "today": now.astimezone(ZoneInfo(_tz(request))).date().isoformat(),
@@ -180,4 +192,20 @@ def email_link(
     db.commit()
     return RedirectResponse(
         f"/workspace/patients/{patient.id}/measurements?emailed=1#links", status_code=303
+    )
+
+
+@router.get("/workspace/patients/{patient_id}/measurements.pdf")
+def measurements_pdf(
+    request: Request, scoped: Scope = Depends(Viewer), db: Session = Depends(unit_of_work)
+) -> Response:
+    """A take-away PDF for the patient: the PHQ-9 trajectory, the scores and what they mean."""
+    actor, patient = scoped
+    clinic = runtime(request).clinic
+    pdf = takeaway.takeaway_pdf(db, actor.who, patient, clinic.name, utcnow(), _tz(request))
+    db.commit()
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="my-scores.pdf"'},
     )
