@@ -25,6 +25,7 @@ def routers() -> list[APIRouter]:
     from trdnav.features.consultations.routes import router as consultations
     from trdnav.features.courses.routes import router as courses
     from trdnav.features.coverage.routes import router as coverage
+    from trdnav.features.fhir.routes import router as fhir
     from trdnav.features.inbox.routes import router as inbox
     from trdnav.features.measurement.routes import router as measurement
     from trdnav.features.records.routes import router as records
@@ -43,6 +44,7 @@ def routers() -> list[APIRouter]:
         coverage,
         alerts,
         measurement,
+        fhir,
     ]
 
 
