@@ -25,7 +25,9 @@ def routers() -> list[APIRouter]:
     from trdnav.features.consultations.routes import router as consultations
     from trdnav.features.courses.routes import router as courses
     from trdnav.features.coverage.routes import router as coverage
+    from trdnav.features.fhir.routes import router as fhir
     from trdnav.features.inbox.routes import router as inbox
+    from trdnav.features.measurement.routes import router as measurement
     from trdnav.features.records.routes import router as records
     from trdnav.features.sessions.routes import router as sessions
     from trdnav.features.tokens.routes import router as tokens
@@ -43,6 +45,8 @@ def routers() -> list[APIRouter]:
         coverage,
         alerts,
         sessions,
+        measurement,
+        fhir,
     ]
 
 
@@ -50,5 +54,10 @@ def job_handlers(rt: Runtime) -> dict[str, Handler]:
     """Every background job kind and its handler, bound to a runtime."""
     from trdnav.features.alerts import service as alerts
     from trdnav.features.courses import reminders
+    from trdnav.features.measurement import links as measure_links
 
-    return {reminders.KIND: reminders.handler(rt), alerts.NOTICE: alerts.handler(rt)}
+    return {
+        reminders.KIND: reminders.handler(rt),
+        alerts.NOTICE: alerts.handler(rt),
+        measure_links.INVITE: measure_links.handler(rt),
+    }

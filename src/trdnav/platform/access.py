@@ -56,6 +56,12 @@ PERMISSIONS: Final[dict[str, frozenset[str]]] = {
     "rems.view": frozenset({"admin", "prescriber", "nurse"}),
     "rems.work": _CLINICAL,
     "billing.view": frozenset({"admin", "coordinator", "prescriber"}),
+    # Measurement-based care: clinicians record and read scores and export FHIR; the outcome
+    # dashboard holds no names, so admins read it too.
+    "measurement.view": _CLINICAL,
+    "measurement.record": _CLINICAL,
+    "outcomes.view": frozenset({"admin", "prescriber", "nurse"}),
+    "fhir.export": _CLINICAL,
 }
 
 

@@ -23,6 +23,7 @@ from trdnav.domain.scheduling.walk import Failure, walk
 from trdnav.features.courses import reminders
 from trdnav.features.courses.schedule import DbBoard, Schedule, lock_clinic
 from trdnav.features.courses.views import CourseCreate, CourseView, SessionView
+from trdnav.features.measurement import links as measure_links
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.errors import InvalidRequest
@@ -200,6 +201,7 @@ def book_course(
         raise Conflict("Another booking took one of these times. Nothing was booked.") from exc
     for row in rows:
         reminders.schedule_reminder(db, schedule, row, now)
+    measure_links.schedule_course(db, course, rows, now)  # PHQ-9 baseline, weekly, end
     audit.record(
         db,
         now,

@@ -25,8 +25,8 @@ from trdnav.domain.record import (
     Trial,
     record_from_request,
 )
-from trdnav.domain.record import Administration as Administration_
 from trdnav.domain.requests import AssessmentRequest
+from trdnav.features.measurement import service as measurement
 from trdnav.features.records.answers import parse_confirmed
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
@@ -73,6 +73,7 @@ def create_from_request(
     db.flush()
     records.add_reported_record(db, patient, reported, now)
     db.flush()
+    _reported_risk(db, actor, patient, now)
     audit.record(
         db,
         now,
@@ -82,6 +83,12 @@ def create_from_request(
         target=f"consultation:{req.id}",
     )
     return patient
+
+
+def _reported_risk(db: Session, actor: Actor, patient: Patient, now: datetime) -> None:
+    """A PHQ-9 the person reported with item 9 above 0 alerts the clinic too (any source)."""
+    for row in records.administration_rows(db, patient, "phq9"):
+        measurement.check_risk(db, row, now, actor.who)
 
 
 @dataclass(frozen=True)
@@ -328,12 +335,10 @@ def record_phq9(
     """Record a clinician-administered PHQ-9 (nine items, each 0..3) as an administration."""
     phq9 = instruments.get("phq9")
     try:
-        total = phq9.total(items)
+        phq9.total(items)
     except ValueError as exc:
         raise RecordError("phq9", f"needs all {len(phq9.items)} items, each 0 to 3") from exc
-    given = Administration_(
-        instrument="phq9", items=items, total=total, administered_at=now, source="clinician"
+    given = measurement.AdministrationCreate(
+        instrument="phq9", answers=items, administered_at=now, source="clinician"
     )
-    records.add_administration(db, patient, given, now, entered_by=actor.user_id)
-    patient.updated_at = now
-    audit.record(db, now, "patient.record_phq9", actor.who, patient_id=patient.id)
+    measurement.record_administration(db, patient, given, now, actor.who, actor.user_id)

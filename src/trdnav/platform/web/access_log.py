@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-# Paths that carry a credential (the emailed password-reset link). Health data never goes into
-# URLs at all; this covers the one place a secret must.
-_SECRET_PATHS = re.compile(r"(/workspace/reset/)[^/?\s]+")
+# Paths that carry a credential (the emailed password-reset link, a patient's self-report link
+# /m/). Health data never goes into URLs at all; this covers the places a secret must.
+_SECRET_PATHS = re.compile(r"(/workspace/reset/|/m/)[^/?\s]+")
 
 
 class RedactSecrets(logging.Filter):

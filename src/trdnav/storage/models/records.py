@@ -117,6 +117,10 @@ class Administration(Base):
     source: Mapped[str] = mapped_column(String(16))  # reported | clinician | patient
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The course it measures (m001): baselines and end scores of a course are linked to it.
+    course_id: Mapped[str | None] = mapped_column(
+        ForeignKey("courses.id"), nullable=True, index=True
+    )
 
 
 class ScreeningAnswer(Base):

@@ -24,6 +24,7 @@ from trdnav.features.records import (
     edits,
     plan,
 )
+from trdnav.features.measurement.chart import record_chart
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
@@ -83,6 +84,8 @@ def _record(
     changes = corrections.history(db, patient)
     chosen = plan.current_plan(db, runtime(request).engine, patient)
     dupes = duplicates.duplicates_of(db, patient) if actor.can("patient.merge") else []
+    tz = getattr(request.state, "clinic_tz", None) or runtime(request).clinic.time_zone
+    phq9_chart = record_chart(db, patient, tz)
     db.commit()
     context: dict[str, Any] = {
         "r": record,
@@ -102,6 +105,7 @@ def _record(
         "outcomes": OUTCOMES,
         "adherence": ADHERENCE,
         "phq9": instruments.get("phq9"),
+        "phq9_chart": phq9_chart,
     }
     return render(request, "records/patient.html", context, status=status)
 

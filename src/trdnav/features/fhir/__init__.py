@@ -1,0 +1,1 @@
+"""FHIR R4 export: a patient's `$everything` Bundle and bulk NDJSON per resource type."""

@@ -1,0 +1,12 @@
+"""Measurement: the clinic API (api.py), the workspace pages (pages.py) and the patient's
+self-report page (selfreport.py)."""
+
+from fastapi import APIRouter
+
+from trdnav.features.measurement.routes.api import router as api
+from trdnav.features.measurement.routes.pages import router as pages
+from trdnav.features.measurement.routes.selfreport import router as selfreport
+
+router = APIRouter()
+for part in (api, pages, selfreport):
+    router.include_router(part)

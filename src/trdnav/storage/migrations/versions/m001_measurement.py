@@ -1,0 +1,63 @@
+"""Measurement-based care (issue 10): administrations linked to a course, self-report links.
+
+Revision ID: m001
+Revises: n001
+Create Date: 2026-11-24
+
+The chain x001 → s001 → e001 → a001 → n001 → m001 is fixed in advance so that work on each
+issue lands without re-chaining.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from trdnav.storage.types import UTCDateTime
+
+revision: str = "m001"
+down_revision: str | Sequence[str] | None = "n001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("ws_administrations") as batch:
+        batch.add_column(
+            sa.Column(
+                "course_id",
+                sa.String(36),
+                sa.ForeignKey("courses.id", name="fk_ws_administrations_course_id"),
+                nullable=True,
+            )
+        )
+        batch.create_index("ix_ws_administrations_course_id", ["course_id"])
+    op.create_table(
+        "measure_links",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False, index=True),
+        sa.Column(
+            "patient_id", sa.String(36), sa.ForeignKey("ws_patients.id"), nullable=False, index=True
+        ),
+        sa.Column("instrument", sa.String(16), nullable=False),
+        sa.Column("course_id", sa.String(36), sa.ForeignKey("courses.id"), nullable=True),
+        sa.Column("purpose", sa.String(32), nullable=False),
+        sa.Column("created_by", sa.Integer, sa.ForeignKey("ws_users.id"), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("used_at", UTCDateTime(), nullable=True),
+        sa.Column(
+            "administration_id",
+            sa.Integer,
+            sa.ForeignKey("ws_administrations.id"),
+            nullable=True,
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("measure_links")
+    with op.batch_alter_table("ws_administrations") as batch:
+        batch.drop_index("ix_ws_administrations_course_id")
+        batch.drop_column("course_id")

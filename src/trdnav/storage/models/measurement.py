@@ -1,0 +1,35 @@
+"""Self-report links: a patient answers an instrument without an account, once, before expiry.
+
+Only the SHA-256 of the link's random token is stored; the token itself travels in the URL sent
+to the patient and nowhere else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from trdnav.storage.models.base import Base
+from trdnav.storage.types import UTCDateTime
+
+
+class MeasureLink(Base):
+    """One single-use, expiring link for one patient to answer one instrument."""
+
+    __tablename__ = "measure_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("ws_patients.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(16))
+    course_id: Mapped[str | None] = mapped_column(ForeignKey("courses.id"), nullable=True)
+    # Why it was sent: "staff", or the course schedule's point ("baseline", "week:2", "end").
+    purpose: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("ws_users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    administration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ws_administrations.id"), nullable=True
+    )
