@@ -8,15 +8,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from trdnav.features.accounts import auth, users
+from trdnav.features.accounts import auth, throttle, users
 from trdnav.features.accounts.passwords import WeakPassword, check_policy, hash_password
 from trdnav.platform import audit
 from trdnav.platform.access import ROLES, Actor
 from trdnav.platform.settings import Settings
-from trdnav.storage.models import Clinic, Invitation, Login, Membership, RateLimitHit, User
+from trdnav.storage.models import Clinic, Invitation, Login, Membership, User
 
 INVITE_DAYS = 7
 
@@ -57,13 +57,12 @@ def _member(db: Session, actor: Actor, email: str) -> tuple[User, Membership]:
     return user, membership
 
 
-def _account_bucket(email: str) -> str:
-    return auth._buckets(email, None)[0]
-
-
 def is_locked(db: Session, settings: Settings, email: str, now: datetime) -> bool:
-    """True while the account has reached the failed sign-in limit."""
-    return auth.is_locked(db, settings, email, None, now)
+    """True while the account's sign-in is paused (password or second-factor failures)."""
+    return any(
+        throttle.wait(db, settings, kind, email, None, now) > timedelta(0)
+        for kind in (throttle.PASSWORD, throttle.SECOND_FACTOR)
+    )
 
 
 def staff(db: Session, settings: Settings, actor: Actor, now: datetime) -> list[StaffRow]:
@@ -260,9 +259,9 @@ def set_active(db: Session, actor: Actor, email: str, active: bool, now: datetim
 
 
 def unlock(db: Session, actor: Actor, email: str, now: datetime) -> User:
-    """Clear the failed sign-ins that locked an account (the client's own limit still counts)."""
+    """End the account's sign-in pauses (the client's own limit still counts)."""
     user, _ = _member(db, actor, email)
-    db.execute(delete(RateLimitHit).where(RateLimitHit.bucket == _account_bucket(user.email)))
+    throttle.unlock(db, user.email)
     audit.record(db, now, "users.unlock", actor.who, target=f"user:{user.id}")
     return user
 

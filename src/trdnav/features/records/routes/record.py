@@ -16,6 +16,7 @@ from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
+from trdnav.features.measurement.chart import record_chart
 from trdnav.features.records import (
     answers,
     candidacy,
@@ -24,7 +25,6 @@ from trdnav.features.records import (
     edits,
     plan,
 )
-from trdnav.features.measurement.chart import record_chart
 from trdnav.features.records import service as patients
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.web.csrf import require_csrf
