@@ -213,7 +213,7 @@ def test_matrix(
                 problems.append(
                     f"{method} {path} as {name} ({member.role}): {status}, expected {expected}"
                 )
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert checked > 100
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.cast import PASSWORD, Member, now
 from tests.features.accounts.test_auth import Browser, code_at
 from tests.support import refused_port, smtp_inbox
-from trdnav.features.accounts import auth
+from trdnav.features.accounts import throttle
 from trdnav.platform.audit import Who
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import AuditEvent, Invitation, Login, Membership, RateLimitHit, User
@@ -130,7 +130,7 @@ def test_disable_enable_unlock_and_remove_membership(
     nina = cast["nina"]
     with runtime.db.begin() as s:
         for _ in range(runtime.settings.login_max_failures):
-            auth.note_failure(s, runtime.settings, nina.email, Who(), now(), "bad password")
+            throttle.note_failure(s, runtime.settings, throttle.PASSWORD, nina.email, Who(), now())
     assert "locked" in alice.get("/workspace/staff").text
     unlocked = alice.post("/workspace/staff/access", {"email": nina.email, "action": "unlock"})
     assert unlocked.status_code == 303
