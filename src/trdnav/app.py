@@ -13,12 +13,15 @@ from swagger_ui_bundle import swagger_ui_path
 
 from trdnav import __version__
 from trdnav.features import routers
+from trdnav.features.accounts.guard import COOKIE as LOGIN_COOKIE
 from trdnav.features.assessments.routes import with_request_schemas
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.install_secret import ensure_secret
 from trdnav.platform.runtime import Runtime, build_runtime
 from trdnav.platform.settings import Settings, get_settings
 from trdnav.platform.web import access_log, ops
+from trdnav.platform.web.cookies import cookie_name, secure
+from trdnav.platform.web.csrf import COOKIE as CSRF_COOKIE
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
 from trdnav.platform.web.security import SecurityHeadersMiddleware
@@ -54,9 +57,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         docs_url=None,
         redoc_url=None,
     )
-    https = settings.base_url.startswith("https://")
+    https = secure(settings)
     app.add_middleware(
-        CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
+        CsrfCookieMiddleware,
+        secret=settings.secret_key.get_secret_value(),
+        secure=https,
+        cookie=cookie_name(settings, CSRF_COOKIE),
+        login_cookie=cookie_name(settings, LOGIN_COOKIE),
     )
     app.add_middleware(SecurityHeadersMiddleware, https=https)
     app.add_middleware(ControlCharacterGuard)

@@ -30,6 +30,7 @@ from trdnav.features.consultations.service import (
 )
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.idempotency import HEADER
+from trdnav.platform.web.cookies import cookie_name
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import runtime
 from trdnav.platform.web.problems import invalid, problem
@@ -142,7 +143,8 @@ async def create_consultation_request(
 def _answers(request: Request) -> AssessmentRequest | None:
     rt = runtime(request)
     with rt.db() as db:
-        return current_answers(db, request.cookies.get(AID_COOKIE), datetime.now(UTC))
+        token = request.cookies.get(cookie_name(rt.settings, AID_COOKIE))
+        return current_answers(db, token, datetime.now(UTC))
 
 
 def _crisis(answers: AssessmentRequest | None) -> Alert | None:
