@@ -168,6 +168,7 @@ def _render(
     by_field: dict[str, str] = {}
     for err in errors:
         by_field.setdefault(err["field"], err["message"])
+    # The page repeats what the person typed (name, contact, message): never cached.
     return templates.TemplateResponse(
         request,
         "consultations/form.html",
@@ -183,6 +184,7 @@ def _render(
             "clinic_name": rt.clinic.name,
         },
         status_code=status_code,
+        headers={"Cache-Control": "no-store"},
     )
 
 
