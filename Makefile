@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/trdnav serve --port $(PORT)
+	TRDNAV_PLAIN_HTTP=1 $(BIN)/trdnav serve --port $(PORT)
 
 # Browser tests need Debian's chromium; the script installs it when missing.
 # TRDNAV_TEST_POSTGRES_URL (set by .ci/run) adds a PostgreSQL run of every database test.

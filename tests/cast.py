@@ -116,7 +116,7 @@ def sign_in(rt: Runtime, client: TestClient, user_id: int) -> None:
         assert user is not None
         token = auth.open_login(s, rt.settings, user, now(), mfa_done=True)
     # Same domain and path as the server sets, so a rotated cookie replaces this one.
-    client.cookies.set(COOKIE, token, domain="testserver.local", path="/workspace")
+    client.cookies.set(COOKIE, token, domain="testserver.local", path="/")
 
 
 @pytest.fixture

@@ -25,6 +25,9 @@ POSTGRES_URL = os.environ.get("TRDNAV_TEST_POSTGRES_URL")
 # Commands run in-process (CliRunner) read their settings from the environment: the test
 # environment keeps them on the same fixed test secret as the fixtures' runtime.
 os.environ.setdefault("TRDNAV_ENVIRONMENT", "test")
+# TestClient speaks plain HTTP to "testserver": cookies without Secure (tests of the Secure
+# `__Host-` cookies build their own settings with plain_http=False and an https client).
+os.environ.setdefault("TRDNAV_PLAIN_HTTP", "1")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 

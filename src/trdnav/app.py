@@ -14,6 +14,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from trdnav import __version__
 from trdnav.features import routers
+from trdnav.features.accounts.guard import COOKIE as LOGIN_COOKIE
 from trdnav.features.assessments.routes import with_request_schemas
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.install_secret import ensure_secret
@@ -22,6 +23,8 @@ from trdnav.platform.settings import Settings, get_settings
 from trdnav.platform.web import access_log, ops
 from trdnav.platform.web.api_errors import on_http_error
 from trdnav.platform.web.bodyguard import BodyGuardMiddleware
+from trdnav.platform.web.cookies import cookie_name, secure
+from trdnav.platform.web.csrf import COOKIE as CSRF_COOKIE
 from trdnav.platform.web.csrf import CsrfCookieMiddleware
 from trdnav.platform.web.openapi import api_only, document
 from trdnav.platform.web.problems import on_invalid_request, on_validation_error
@@ -58,7 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         docs_url=None,
         redoc_url=None,
     )
-    https = settings.base_url.startswith("https://")
+    https = secure(settings)
     # Innermost of the middlewares: every answer, a 413 too, gets the security headers.
     app.add_middleware(
         BodyGuardMiddleware,
@@ -66,7 +69,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_depth=settings.max_json_depth,
     )
     app.add_middleware(
-        CsrfCookieMiddleware, secret=settings.secret_key.get_secret_value(), secure=https
+        CsrfCookieMiddleware,
+        secret=settings.secret_key.get_secret_value(),
+        secure=https,
+        cookie=cookie_name(settings, CSRF_COOKIE),
+        login_cookie=cookie_name(settings, LOGIN_COOKIE),
     )
     app.add_middleware(SecurityHeadersMiddleware, https=https)
     app.add_middleware(ControlCharacterGuard)

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from trdnav.platform.web.cookies import cookie_name
+
 
 async def _get(app: Any, path: str, cookie: str) -> tuple[int, int]:
     """One GET through the ASGI app; returns (status, body bytes)."""
@@ -74,7 +76,7 @@ def bench_results_page(quick: bool) -> dict[str, float]:
             with runtime.db() as db:
                 for step, raw in EXAMPLE_ANSWERS.items():
                     drafts.save_step(db, token, step, raw, datetime.now(UTC))
-            cookie = f"{drafts.AID_COOKIE}={token}"
+            cookie = f"{cookie_name(settings, drafts.AID_COOKIE)}={token}"
 
             async def run() -> tuple[list[float], int]:
                 times: list[float] = []

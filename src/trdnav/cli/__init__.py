@@ -70,12 +70,19 @@ def serve(
     """Serve the web app; the database is created or upgraded first."""
     import uvicorn
 
-    from trdnav.platform.install_secret import ensure_secret, exposure_warning
+    from trdnav.platform.install_secret import ensure_secret, exposure_warning, is_loopback
     from trdnav.platform.runtime import build_runtime
 
     settings = ensure_secret(settings_with(database, clinic_config))
     host = host or settings.host
     port = port or settings.port
+    if settings.plain_http and not is_loopback(host):
+        typer.echo(
+            "error: TRDNAV_PLAIN_HTTP is for development on a loopback address; "
+            f"serve {host} over HTTPS (a TLS-terminating proxy) instead",
+            err=True,
+        )
+        raise typer.Exit(2)
     if warning := exposure_warning(settings, host):
         line = "!" * 78
         typer.echo(f"{line}\n{warning}\n{line}", err=True)

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # bodies of the API that nest arrays/objects deeper than this are refused (422).
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=1024**3)
     max_json_depth: int = Field(default=32, ge=4, le=1000)
+    # Plain HTTP for development on a loopback address (`make run`): cookies lose Secure and
+    # their __Host- names, no HSTS. Refused in production and on a non-loopback bind.
+    plain_http: bool = False
     # The waitlist page's planner searches this long (seconds) before answering.
     planner_time_limit: float = Field(default=10.0, ge=0.5, le=120)
     # The audit chain's HMAC key (kept outside the database; derived from the secret key when
@@ -82,6 +85,8 @@ class Settings(BaseSettings):
             self.secret_key = SecretStr(self.secret_key_file.read_text().strip())
         if self.environment == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
             raise ValueError("TRDNAV_SECRET_KEY (or _FILE) must be set outside development")
+        if self.environment == "production" and self.plain_http:
+            raise ValueError("TRDNAV_PLAIN_HTTP is for development only; serve over HTTPS")
         if self.environment == "production" and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("TRDNAV_SECRET_KEY must be at least 32 characters")
         return self

@@ -125,19 +125,21 @@ def test_cookie_flags(cast: dict[str, Member], app: FastAPI) -> None:
     browser = Browser(app)
     response = browser.post("/workspace/login", {"email": cast["nina"].email, "password": PASSWORD})
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(COOKIE))
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/workspace" in cookie
-    assert "Secure" not in cookie  # served over http in tests; https adds it (next test)
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/;" in cookie
+    assert "Secure" not in cookie  # explicit plain HTTP in tests; otherwise Secure (next test)
 
 
 def test_https_sets_secure_cookie_and_hsts(runtime: Runtime, settings: object) -> None:
     from trdnav.app import create_app
 
-    https = runtime.settings.model_copy(update={"base_url": "https://clinic.example"})
+    https = runtime.settings.model_copy(
+        update={"base_url": "https://clinic.example", "plain_http": False}
+    )
     runtime.settings = https
     add_user(runtime, "sam", "nurse", "demo")
     with TestClient(create_app(https, runtime), base_url="https://testserver") as client:
         client.get("/workspace/login")
-        token = client.cookies[CSRF_COOKIE]
+        token = client.cookies["__Host-" + CSRF_COOKIE]
         response = client.post(
             "/workspace/login",
             data={"email": "sam@demo.example", "password": PASSWORD},
@@ -145,8 +147,10 @@ def test_https_sets_secure_cookie_and_hsts(runtime: Runtime, settings: object) -
             follow_redirects=False,
         )
     assert response.headers["strict-transport-security"].startswith("max-age=")
-    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(COOKIE))
-    assert "Secure" in cookie
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("__Host-" + COOKIE)
+    )
+    assert "Secure" in cookie and "Path=/;" in cookie and "Domain" not in cookie
 
 
 def test_wrong_password_and_unknown_email_look_the_same(

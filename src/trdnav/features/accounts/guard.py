@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from trdnav.features.accounts import auth
 from trdnav.platform.access import Actor, Forbidden, NotFound, authorize, load_for_user
+from trdnav.platform.web.cookies import cookie_name, secure
 from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.platform.web.templating import templates
 from trdnav.storage.models import Login
@@ -51,23 +52,36 @@ def redirect_exc(location: str) -> HTTPException:
     return HTTPException(status_code=303, headers={"Location": location})
 
 
+def login_cookie(request: Request) -> str:
+    """The login cookie's name (`__Host-trdnav_ws` unless plain HTTP for development)."""
+    return cookie_name(runtime(request).settings, COOKIE)
+
+
 def set_login_cookie(request: Request, response: Response, token: str) -> None:
-    """HttpOnly, SameSite=Lax, Secure when served over https; scoped to the workspace."""
-    https = runtime(request).settings.base_url.startswith("https://")
+    """HttpOnly, SameSite=Lax, Secure and `__Host-` (Path=/, no Domain) unless plain HTTP."""
+    settings = runtime(request).settings
     response.set_cookie(
-        COOKIE, token, httponly=True, samesite="lax", secure=https, path="/workspace"
+        login_cookie(request),
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=secure(settings),
+        path="/",
     )
 
 
-def clear_login_cookie(response: Response) -> None:
+def clear_login_cookie(request: Request, response: Response) -> None:
     """Forget the login cookie in this browser."""
-    response.delete_cookie(COOKIE, path="/workspace")
+    settings = runtime(request).settings
+    response.delete_cookie(
+        login_cookie(request), path="/", secure=secure(settings), httponly=True, samesite="lax"
+    )
 
 
 def live_login(request: Request, db: Session) -> Login | None:
     """The request's login (touched and committed), or None."""
     settings = runtime(request).settings
-    row = auth.resolve_login(db, settings, request.cookies.get(COOKIE), utcnow())
+    row = auth.resolve_login(db, settings, request.cookies.get(login_cookie(request)), utcnow())
     db.commit()
     return row
 

@@ -22,7 +22,7 @@ from trdnav.features.aid.steps import Raw
 from trdnav.storage.models import AidDraft
 
 AID_COOKIE = "trdnav_aid"
-COOKIE_PATH = "/aid"
+COOKIE_PATH = "/"  # a __Host- cookie must have Path=/
 IDLE = timedelta(hours=2)
 
 

@@ -24,14 +24,26 @@ from trdnav.storage.models import Patient
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 
 
+# The trail cannot hold entries outside these days; anything else is a typo, named as such.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+TEXT_LIMIT = 320
+
+
+class BadFilter(ValueError):
+    """A filter the viewer cannot use; `errors` names each field."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(e["field"] for e in errors))
+        self.errors = errors
+
+
 def _day(value: str | None, tz: str, end: bool = False) -> datetime | None:
     """Start of a local day in UTC (for `end`, the start of the next day: exclusive)."""
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
+    day = date.fromisoformat(value)  # ValueError for anything that is not YYYY-MM-DD
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"must be a date from {FIRST_DAY} to {LAST_DAY}")
     if end:
         day += timedelta(days=1)
     return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
@@ -42,16 +54,47 @@ def _filter(request: Request, actor: Actor) -> tuple[audit.AuditFilter, dict[str
     keys = ("action", "actor", "patient", "since", "until")
     raw = {k: (q.get(k) or "").strip() for k in keys}
     tz = runtime(request).clinic.time_zone
+    errors, days = [], {}
+    for key in ("since", "until"):
+        try:
+            days[key] = _day(raw[key], tz, end=key == "until")
+        except ValueError as exc:
+            text = str(exc) if "must be" in str(exc) else "must be a date (YYYY-MM-DD)"
+            errors.append({"field": key, "message": text})
+    errors += [
+        {"field": k, "message": f"is too long (at most {TEXT_LIMIT} characters)"}
+        for k in ("action", "actor", "patient")
+        if len(raw[k]) > TEXT_LIMIT
+    ]
+    if errors:
+        raise BadFilter(errors)
     # An admin sees the trail of the clinic they act in, nothing of other clinics.
     f = audit.AuditFilter(
         clinic_id=actor.clinic_id,
         action=raw["action"] or None,
         actor_email=raw["actor"] or None,
         patient_id=raw["patient"] or None,
-        since=_day(raw["since"], tz),
-        until=_day(raw["until"], tz, end=True),
+        since=days["since"],
+        until=days["until"],
     )
     return f, raw
+
+
+def _bad_filter(request: Request, exc: BadFilter, db: Session, actor: Actor) -> Response:
+    keys = ("action", "actor", "patient", "since", "until")
+    raw = {k: request.query_params.get(k, "")[:TEXT_LIMIT] for k in keys}
+    patients, staff = service.choices(db, actor)
+    context = {
+        "rows": [],
+        "total": 0,
+        "f": raw,
+        "errors": exc.errors,
+        "names": {},
+        "patients": patients,
+        "staff": staff,
+        "describe": service.describe,
+    }
+    return render(request, "audit/audit.html", context, status=422)
 
 
 @router.get("/workspace/audit")
@@ -61,7 +104,10 @@ def audit_page(
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Matching entries, 200 a page, newest first; `before` pages further back (keyset)."""
-    f, raw = _filter(request, actor)
+    try:
+        f, raw = _filter(request, actor)
+    except BadFilter as exc:
+        return _bad_filter(request, exc, db, actor)
     before_raw = request.query_params.get("before") or ""
     before = int(before_raw) if before_raw.isdigit() else None
     found = service.page(db, actor, f, before)
@@ -109,7 +155,10 @@ def audit_export(
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Every matching entry as CSV, oldest first."""
-    f, raw = _filter(request, actor)
+    try:
+        f, raw = _filter(request, actor)
+    except BadFilter as exc:
+        return _bad_filter(request, exc, db, actor)
     audit.record(
         db, utcnow(), "audit.export", actor.who, detail={k: v for k, v in raw.items() if v}
     )

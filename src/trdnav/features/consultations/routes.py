@@ -30,6 +30,7 @@ from trdnav.features.consultations.service import (
 )
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.idempotency import HEADER
+from trdnav.platform.web.cookies import cookie_name
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import runtime
 from trdnav.platform.web.problems import invalid, problem
@@ -142,7 +143,8 @@ async def create_consultation_request(
 def _answers(request: Request) -> AssessmentRequest | None:
     rt = runtime(request)
     with rt.db() as db:
-        return current_answers(db, request.cookies.get(AID_COOKIE), datetime.now(UTC))
+        token = request.cookies.get(cookie_name(rt.settings, AID_COOKIE))
+        return current_answers(db, token, datetime.now(UTC))
 
 
 def _crisis(answers: AssessmentRequest | None) -> Alert | None:
@@ -166,6 +168,7 @@ def _render(
     by_field: dict[str, str] = {}
     for err in errors:
         by_field.setdefault(err["field"], err["message"])
+    # The page repeats what the person typed (name, contact, message): never cached.
     return templates.TemplateResponse(
         request,
         "consultations/form.html",
@@ -181,6 +184,7 @@ def _render(
             "clinic_name": rt.clinic.name,
         },
         status_code=status_code,
+        headers={"Cache-Control": "no-store"},
     )
 
 

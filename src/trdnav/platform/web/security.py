@@ -25,6 +25,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         docs = scope["path"] == "/docs"
+        static = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -37,6 +38,11 @@ class SecurityHeadersMiddleware:
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                 ]
+                # Pages and API answers may hold personal data (a form repeating a name, an
+                # assessment): no cache keeps them unless a route chose otherwise. Only the
+                # static assets are cacheable.
+                if not static and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 if self.https:
                     headers.append(
                         (b"strict-transport-security", b"max-age=63072000; includeSubDomains")

@@ -66,6 +66,7 @@ def refusal(request: Request, errors: list[dict[str, str]]) -> Response:
         "errors": errors,
         "layout": "layout/workspace.html" if workspace else "layout/patient.html",
         "actor": getattr(request.state, "actor", None),
+        "home": "/workspace" if workspace else "/aid",
     }
     response: HTMLResponse = templates.TemplateResponse(
         request, "layout/invalid_input.html", context, status_code=422

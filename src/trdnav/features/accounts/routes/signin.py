@@ -185,7 +185,7 @@ def logout(request: Request, db: Session = Depends(unit_of_work)) -> Response:
         auth.sign_out(db, row, client_ip(request), utcnow())
         db.commit()
     response = RedirectResponse(f"{LOGIN}?signed_out=1", status_code=303)
-    clear_login_cookie(response)
+    clear_login_cookie(request, response)
     return response
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from trdnav.features.aid import drafts
 from trdnav.features.aid.answers import crisis_alert
 from trdnav.features.aid.steps import Raw
+from trdnav.platform.web.cookies import cookie_name, secure
 from trdnav.platform.web.deps import runtime
 from trdnav.platform.web.templating import templates
 
@@ -23,7 +24,7 @@ def now() -> datetime:
 
 def token_of(request: Request) -> str | None:
     """The draft token from the cookie, if any."""
-    return request.cookies.get(drafts.AID_COOKIE)
+    return request.cookies.get(cookie_name(runtime(request).settings, drafts.AID_COOKIE))
 
 
 def answers_of(request: Request, db: Session) -> dict[str, Raw]:
@@ -32,15 +33,16 @@ def answers_of(request: Request, db: Session) -> dict[str, Raw]:
 
 
 def set_token_cookie(request: Request, response: Response, token: str) -> None:
-    """Hand the browser its draft token: HttpOnly, SameSite=Lax, only under /aid."""
+    """Hand the browser its draft token: HttpOnly, SameSite=Lax, Secure and `__Host-`."""
+    settings = runtime(request).settings
     response.set_cookie(
-        drafts.AID_COOKIE,
+        cookie_name(settings, drafts.AID_COOKIE),
         token,
         max_age=int(drafts.IDLE.total_seconds()),
         path=drafts.COOKIE_PATH,
         httponly=True,
         samesite="lax",
-        secure=runtime(request).settings.base_url.startswith("https://"),
+        secure=secure(settings),
     )
 
 

@@ -10,6 +10,7 @@ from trdnav import __version__
 from trdnav.domain.alerts import CRISIS_RESOURCES
 from trdnav.features.aid import drafts
 from trdnav.features.aid.routes.common import render, token_of
+from trdnav.platform.web.cookies import cookie_name, secure
 from trdnav.platform.web.deps import runtime, unit_of_work
 
 router = APIRouter()
@@ -65,7 +66,14 @@ def forget(request: Request, db: Session = Depends(unit_of_work)) -> Response:
     """Delete the answers now and drop the cookie."""
     drafts.forget(db, token_of(request))
     response = RedirectResponse("/aid/forgotten", status_code=303)
-    response.delete_cookie(drafts.AID_COOKIE, path=drafts.COOKIE_PATH)
+    settings = runtime(request).settings
+    response.delete_cookie(
+        cookie_name(settings, drafts.AID_COOKIE),
+        path=drafts.COOKIE_PATH,
+        secure=secure(settings),
+        httponly=True,
+        samesite="lax",
+    )
     return response
 
 
