@@ -58,7 +58,9 @@ def test_start_page_shows_conflict_funding_and_evidence_version(
 def test_results_come_from_the_same_engine_as_the_api(client: TestClient):
     _answer_all(client, DANA)
     api = client.post(
-        "/api/v1/assessments", content=to_request(DANA).model_dump_json(exclude_none=True)
+        "/api/v1/assessments",
+        content=to_request(DANA).model_dump_json(exclude_none=True),
+        headers={"Content-Type": "application/json"},  # JSON endpoints take only JSON (415)
     ).json()
     html = client.get("/aid/results").text
     ranked = re.findall(r"<li><strong>([^<]+)</strong> – fits your priorities", html)

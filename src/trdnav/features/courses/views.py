@@ -6,15 +6,14 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
 )
 
 from trdnav.domain.scheduling.calendar import parse_hhmm
+from trdnav.platform.strict import STRICT, IsoDate, IsoDatetime, WholeNumber
 
 # Scheduling works within these years; anything else is a typo, never a plan (and the calendar
 # arithmetic near date.min/date.max would overflow).
@@ -37,13 +36,20 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class PatientCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     given_name: Name
     family_name: Name
-    birth_date: date
+    birth_date: IsoDate
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=40)
     sex_at_birth: Literal["female", "male", "intersex", "unknown"] | None = None
+
+    @field_validator("email", "phone")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("is empty: leave it out or send null")
+        return value
 
     @field_validator("birth_date")
     @classmethod
@@ -81,17 +87,17 @@ class ResourceList(BaseModel):
 class SessionChoice(BaseModel):
     """One session placed by hand (the coordinator adjusted the proposal)."""
 
-    model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime
-    resource_id: int
+    model_config = STRICT
+    starts_at: IsoDatetime
+    resource_id: WholeNumber
 
     _range = field_validator("starts_at")(_moment_in_range)
 
 
 class CourseCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     option: str = Field(min_length=1, max_length=40)
-    start_on: date
+    start_on: IsoDate
     preferred_time: str | None = None
     # Extensions: a clinic's own template for the option, and sessions placed by hand.
     template: str | None = Field(default=None, max_length=64)
@@ -123,24 +129,24 @@ class CourseView(BaseModel):
     template: str
     status: str
     status_reason: str | None = None
-    start_on: date
+    start_on: IsoDate
     sessions: list[SessionView]
 
 
 class CourseStatusUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     status: Literal["completed", "discontinued"]
     reason: Reason | None = None
 
 
 class SessionReschedule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime
-    resource_id: int | None = None
+    model_config = STRICT
+    starts_at: IsoDatetime
+    resource_id: WholeNumber | None = None
 
     _range = field_validator("starts_at")(_moment_in_range)
 
 
 class SessionCancel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     reason: Reason
