@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -31,6 +31,8 @@ def _moment_in_range(value: datetime) -> datetime:
     return value
 
 
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # what parse_hhmm accepts, as a JSON Schema pattern
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -40,8 +42,9 @@ class PatientCreate(BaseModel):
     given_name: Name
     family_name: Name
     birth_date: IsoDate
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    # Not blank: leave a contact detail out (or send null) rather than sending "".
+    email: str | None = Field(default=None, max_length=320, json_schema_extra=NOT_BLANK)
+    phone: str | None = Field(default=None, max_length=40, json_schema_extra=NOT_BLANK)
     sex_at_birth: Literal["female", "male", "intersex", "unknown"] | None = None
 
     @field_validator("email", "phone")
@@ -98,7 +101,7 @@ class CourseCreate(BaseModel):
     model_config = STRICT
     option: str = Field(min_length=1, max_length=40)
     start_on: IsoDate
-    preferred_time: str | None = None
+    preferred_time: str | None = Field(default=None, json_schema_extra={"pattern": HHMM})
     # Extensions: a clinic's own template for the option, and sessions placed by hand.
     template: str | None = Field(default=None, max_length=64)
     sessions: list[SessionChoice] | None = Field(default=None, max_length=200)
