@@ -36,6 +36,12 @@ from trdnav.platform.web.text_guard import (
 )
 
 STATIC = Path(__file__).parent / "platform" / "web" / "static"
+API_DESCRIPTION = (
+    "Request bodies are JSON (`Content-Type: application/json`, else 415) with JSON's own "
+    'types: `true` is not an integer, `"40"` is not an integer, `"yes"` is not a boolean, '
+    "and dates are ISO 8601 strings. Bodies past the configured size are refused unread (413); "
+    "every error is a problem document (`application/problem+json`) naming each bad field."
+)
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -57,6 +63,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         title="TRD Navigator",
         version=__version__,
         summary="Decision aid and clinic workspace for TMS and ketamine-family treatments.",
+        description=API_DESCRIPTION,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

@@ -195,3 +195,14 @@ def test_an_understated_length_is_still_counted() -> None:
     status, reads = _run(_echo, [(b"content-length", b"10")], [b"x" * 600] * 5)
     assert status == 413 and reads == 2  # stopped at the first chunk past the limit
     assert _run(_echo, [], [b"[1]", b"[2]"])[0] == 200
+
+
+def test_a_body_that_is_not_utf8_is_a_422_not_a_400(small: tuple[TestClient, Runtime]) -> None:
+    client, _ = small
+    for url in ("/api/v1/patients", CONSULT, "/api/v1/assessments"):
+        response = client.post(
+            url, content=b'{"name": "\xff\xfe"}', headers={"Content-Type": "application/json"}
+        )
+        assert _is_problem(response, 422)["errors"] == [
+            {"field": "body", "message": "is not JSON: it is not UTF-8 text"}
+        ]

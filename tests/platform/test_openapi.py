@@ -165,3 +165,31 @@ def test_api_errors_outside_the_routes_are_problem_documents(app_client: TestCli
         .headers["content-type"]
         .startswith("application/json")
     )
+
+
+def test_rules_beyond_the_schema_are_listed_with_the_422(spec: dict[str, Any]) -> None:
+    post = spec["paths"]["/api/v1/patients/{patient_id}/prior-authorizations"]["post"]
+    rules = post["x-domain-rules"]
+    assert rules and all(isinstance(rule, str) for rule in rules)
+    assert rules[0] in post["responses"]["422"]["description"]
+    # An operation without such rules accepts every body its schema allows.
+    assert "x-domain-rules" not in spec["paths"]["/api/v1/assessments"]["post"]
+
+
+def test_every_link_leads_to_an_operation_and_fills_its_path(spec: dict[str, Any]) -> None:
+    links = [
+        (path, name, target)
+        for path, item in spec["paths"].items()
+        for op in item.values()
+        if isinstance(op, dict)
+        for response in op.get("responses", {}).values()
+        for name, target in response.get("links", {}).items()
+    ]
+    assert len(links) >= 8, "creates lead to reads (stateful tests follow them)"
+    for source, name, target in links:
+        pointer = target["operationRef"].removeprefix("#/paths/")
+        path, method = pointer.rsplit("/", 1)
+        path = path.replace("~1", "/").replace("~0", "~")
+        assert method in spec["paths"][path], (source, name)
+        wanted = {part[1:-1] for part in path.split("/") if part.startswith("{")}
+        assert set(target["parameters"]) == wanted, (source, name)

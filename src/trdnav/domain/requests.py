@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from trdnav.domain.text import RequestModel
 
@@ -27,8 +27,15 @@ Hypertension = Literal["none", "controlled", "uncontrolled"]
 History = Literal["none", "past", "current"]
 Plan = Literal["medicare", "medicaid", "commercial", "military", "self_pay", "unknown"]
 
-ItemScore = Annotated[int, Field(ge=0, le=3)]
-Weight = Annotated[int, Field(ge=0, le=4)]
+
+def _whole(value: object) -> object:
+    # JSON does not tell 17 from 17.0 (JSON Schema calls both an integer); "17" and true stay out.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WHOLE = BeforeValidator(_whole)  # last in Annotated[...], so the bounds stay in the schema
+ItemScore = Annotated[int, Field(ge=0, le=3), WHOLE]
+Weight = Annotated[int, Field(ge=0, le=4), WHOLE]
 Money = Annotated[float, Field(ge=0, le=10_000_000)]
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -109,21 +116,23 @@ class Insurance(_Strict):
 class Logistics(_Strict):
     can_attend_weekdays: bool | None = None
     has_driver: bool | None = None
-    travel_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    travel_minutes: Annotated[int, Field(ge=0, le=1440), WHOLE] | None = None
 
 
 class AssessmentRequest(_Strict):
     """Contract assessment-v1 request. Only `age` and `conditions` are required."""
 
-    age: Annotated[int, Field(ge=0, le=120)]
-    conditions: Annotated[list[Condition], Field(min_length=1, max_length=6)]
+    age: Annotated[int, Field(ge=0, le=120), WHOLE]
+    conditions: Annotated[
+        list[Condition], Field(min_length=1, max_length=6, json_schema_extra={"uniqueItems": True})
+    ]
     pregnancy: Pregnancy | None = None
     phq9_items: Annotated[list[ItemScore], Field(min_length=9, max_length=9)] | None = None
-    phq9_total: Annotated[int, Field(ge=0, le=27)] | None = None
+    phq9_total: Annotated[int, Field(ge=0, le=27), WHOLE] | None = None
     suicidal_thoughts: SuicidalThoughts | None = None
-    episode_months: Annotated[int, Field(ge=0, le=1200)] | None = None
+    episode_months: Annotated[int, Field(ge=0, le=1200), WHOLE] | None = None
     antidepressant_trials: Annotated[list[AntidepressantTrial], Field(max_length=50)] | None = None
-    augmentation_trials: Annotated[int, Field(ge=0, le=50)] | None = None
+    augmentation_trials: Annotated[int, Field(ge=0, le=50), WHOLE] | None = None
     psychotherapy_trial: bool | None = None
     prior_treatments: PriorTreatments = PriorTreatments()
     medical_history: MedicalHistory = MedicalHistory()

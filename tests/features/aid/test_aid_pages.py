@@ -60,7 +60,7 @@ def test_results_come_from_the_same_engine_as_the_api(client: TestClient):
     api = client.post(
         "/api/v1/assessments",
         content=to_request(DANA).model_dump_json(exclude_none=True),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"},  # JSON endpoints take only JSON (415)
     ).json()
     html = client.get("/aid/results").text
     ranked = re.findall(r"<li><strong>([^<]+)</strong> – fits your priorities", html)
@@ -122,7 +122,7 @@ def test_cookie_is_httponly_lax_and_answers_are_not_in_it(client: TestClient):
     )
     cookie = r.headers["set-cookie"]
     assert cookie.startswith(f"{AID_COOKIE}=")
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/;" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/aid" in cookie
     assert "42" not in cookie.split(";")[0]
     assert r.headers.get("cache-control") is None or "no-store" in r.headers["cache-control"]
 

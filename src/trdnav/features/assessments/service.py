@@ -12,7 +12,8 @@ from trdnav.platform.errors import InvalidRequest, field_errors
 def parse_request(raw: bytes | str) -> AssessmentRequest:
     """Parse JSON text into a request; raises InvalidRequest naming each bad field."""
     try:
-        return AssessmentRequest.model_validate_json(raw)
+        # Strict: JSON's own types only (true is not an age, "40" is not an integer).
+        return AssessmentRequest.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         if errors and errors[0]["type"] == "json_invalid":

@@ -33,6 +33,7 @@ from trdnav.platform.idempotency import HEADER
 from trdnav.platform.web.cookies import cookie_name
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import runtime
+from trdnav.platform.web.openapi import domain_rules
 from trdnav.platform.web.problems import invalid, problem
 from trdnav.platform.web.templating import templates
 
@@ -102,7 +103,15 @@ def _too_many(retry_after: int) -> JSONResponse:
         429: {"description": "Too many requests from this client; see Retry-After"},
     },
     openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": _BODY_SCHEMA}}}
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _BODY_SCHEMA}},
+        },
+        **domain_rules(
+            "an email or a phone number is given, and preferred_contact names one that was given",
+            "the email address and the phone number are valid ones",
+            "the name is not blank once trimmed",
+        ),
     },
 )
 async def create_consultation_request(

@@ -68,7 +68,7 @@ class ConsultationCreate(RequestModel):
     phone: str | None = Field(default=None, max_length=40)
     preferred_contact: PreferredContact | None = None
     message: Message | None = None
-    consent_to_contact: bool
+    consent_to_contact: bool = Field(json_schema_extra={"const": True})
     assessment: AssessmentRequest | None = None
 
     @field_validator("email")
@@ -160,7 +160,8 @@ def parse(data: Any) -> ConsultationCreate:
     errors: list[dict[str, str]] = []
     payload = None
     try:
-        payload = ConsultationCreate.model_validate(data)
+        # Strict: JSON's own types (the form builds its data with them too).
+        payload = ConsultationCreate.model_validate(data, strict=True)
     except ValidationError as exc:
         errors = field_errors(exc.errors(include_url=False))
     # Cross-field rules look at what was sent, so one round shows every problem at once.

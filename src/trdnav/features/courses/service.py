@@ -36,7 +36,7 @@ def course_of(db: Session, session: CourseSession) -> Course:
 
 def resources(db: Session, actor: Actor, limit: int, cursor: str | None) -> ResourceList:
     """The clinic's bookable resources, by id, a page at a time."""
-    after = int(cursor) if cursor and cursor.isdigit() else 0
+    after = int(cursor) if cursor and cursor.isascii() and cursor.isdigit() else 0
     rows = list(
         db.scalars(
             select(Resource)

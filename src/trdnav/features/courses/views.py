@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
@@ -16,6 +14,7 @@ from pydantic import (
 
 from trdnav.domain.scheduling.calendar import parse_hhmm
 from trdnav.domain.text import RequestModel
+from trdnav.platform.strict import STRICT, IsoDate, IsoDatetime, WholeNumber
 
 # Scheduling works within these years; anything else is a typo, never a plan (and the calendar
 # arithmetic near date.min/date.max would overflow).
@@ -33,18 +32,28 @@ def _moment_in_range(value: datetime) -> datetime:
     return value
 
 
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # what parse_hhmm accepts, as a JSON Schema pattern
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class PatientCreate(RequestModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     given_name: Name
     family_name: Name
-    birth_date: date
-    email: str | None = Field(default=None, max_length=320)
-    phone: str | None = Field(default=None, max_length=40)
+    birth_date: IsoDate
+    # Not blank: leave a contact detail out (or send null) rather than sending "".
+    email: str | None = Field(default=None, max_length=320, json_schema_extra=NOT_BLANK)
+    phone: str | None = Field(default=None, max_length=40, json_schema_extra=NOT_BLANK)
     sex_at_birth: Literal["female", "male", "intersex", "unknown"] | None = None
+
+    @field_validator("email", "phone")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("is empty: leave it out or send null")
+        return value
 
     @field_validator("birth_date")
     @classmethod
@@ -82,18 +91,18 @@ class ResourceList(BaseModel):
 class SessionChoice(RequestModel):
     """One session placed by hand (the coordinator adjusted the proposal)."""
 
-    model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime
-    resource_id: int
+    model_config = STRICT
+    starts_at: IsoDatetime
+    resource_id: WholeNumber
 
     _range = field_validator("starts_at")(_moment_in_range)
 
 
 class CourseCreate(RequestModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     option: str = Field(min_length=1, max_length=40)
-    start_on: date
-    preferred_time: str | None = None
+    start_on: IsoDate
+    preferred_time: str | None = Field(default=None, json_schema_extra={"pattern": HHMM})
     # Extensions: a clinic's own template for the option, and sessions placed by hand.
     template: str | None = Field(default=None, max_length=64)
     sessions: list[SessionChoice] | None = Field(default=None, max_length=200)
@@ -124,26 +133,26 @@ class CourseView(BaseModel):
     template: str
     status: str
     status_reason: str | None = None
-    start_on: date
+    start_on: IsoDate
     sessions: list[SessionView]
 
 
 class CourseStatusUpdate(RequestModel):
     multiline = frozenset({"reason"})
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     status: Literal["completed", "discontinued"]
     reason: Reason | None = None
 
 
 class SessionReschedule(RequestModel):
-    model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime
-    resource_id: int | None = None
+    model_config = STRICT
+    starts_at: IsoDatetime
+    resource_id: WholeNumber | None = None
 
     _range = field_validator("starts_at")(_moment_in_range)
 
 
 class SessionCancel(RequestModel):
     multiline = frozenset({"reason"})
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     reason: Reason

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -25,18 +25,19 @@ from trdnav.features.coverage.service import local_today, patient_record
 from trdnav.platform import audit
 from trdnav.platform.access import Actor, NotFound, load_child
 from trdnav.platform.errors import InvalidRequest, field_errors
+from trdnav.platform.strict import WHOLE
 from trdnav.storage.models import AuthorizationEvent, Patient, PriorAuthorization
 
 
 class AuthorizationCreate(RequestModel):
     """POST .../prior-authorizations (contract clinic-api-v1), and the workspace's form."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     option: str = Field(min_length=1, max_length=32)
     policy: str = Field(min_length=1, max_length=48)
     payer: str = Field(min_length=1, max_length=200)
-    requested_units: int | None = Field(default=None, ge=1, le=MAX_UNITS)
+    requested_units: Annotated[int, Field(ge=1, le=MAX_UNITS), WHOLE] | None = None
     continuation_of: str | None = Field(default=None, max_length=36)
 
 
@@ -131,7 +132,8 @@ def create(
 ) -> PriorAuthorization:
     """A draft request from the check: units, codes and diagnoses filled in from the record."""
     try:
-        body = AuthorizationCreate.model_validate(data)
+        # The workspace's form sends text ("3"); the API's JSON was already checked strictly.
+        body = AuthorizationCreate.model_validate(data, strict=False)
     except ValidationError as exc:
         raise InvalidRequest(field_errors(exc.errors())) from exc
     policy = resolve(body.option, body.policy)

@@ -24,6 +24,14 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class BodyTooLarge(Exception):
     """The body grew past the limit while streaming in."""
 
@@ -63,7 +71,7 @@ class BodyGuardMiddleware:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(scope, receive, send)
             return
         if is_api(scope["path"]) and scope["method"] in BODY_METHODS:
@@ -98,9 +106,13 @@ class BodyGuardMiddleware:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        problem_text = None
         if nesting_depth_exceeds(body, self.max_depth):
-            message_text = f"nests arrays and objects deeper than {self.max_depth} levels"
-            response = invalid([{"field": "body", "message": message_text}])
+            problem_text = f"nests arrays and objects deeper than {self.max_depth} levels"
+        elif not _utf8(body):
+            problem_text = "is not JSON: it is not UTF-8 text"  # JSON text is UTF-8 (RFC 8259)
+        if problem_text is not None:
+            response = invalid([{"field": "body", "message": problem_text}])
             response.headers["Cache-Control"] = "no-store"
             await response(scope, receive, send)
             return

@@ -105,9 +105,25 @@ def _declare_errors(operation: dict[str, Any]) -> None:
             wanted.add(404)
     for status in wanted:
         responses.setdefault(str(status), problem_response(status))
+    if rules := operation.get("x-domain-rules"):
+        responses["422"]["description"] += ". Also when a rule beyond the schema fails: " + (
+            "; ".join(rules)
+        )
     for key, declared in responses.items():
         if key.isdigit() and int(key) >= 400:
             fresh = problem_response(int(key), declared.get("description"))
             declared["content"] = fresh["content"]
             if "headers" in fresh:
                 declared.setdefault("headers", {}).update(fresh["headers"])
+
+
+def domain_rules(*rules: str) -> dict[str, Any]:
+    """`openapi_extra` of an operation that also checks rules a JSON Schema cannot state (422)."""
+    return {"x-domain-rules": list(rules)}
+
+
+def link(path: str, method: str, **parameters: str) -> dict[str, Any]:
+    """An OpenAPI link to the operation at `method path`, its parameters taken from this answer
+    (e.g. `patient_id="$response.body#/id"`): what a client, and schemathesis, may call next."""
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters}

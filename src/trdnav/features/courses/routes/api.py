@@ -38,9 +38,36 @@ from trdnav.features.tokens.bearer import (
 from trdnav.platform.access import Actor
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.deps import unit_of_work
+from trdnav.platform.web.openapi import domain_rules, link
 from trdnav.storage.models import Course, CourseSession, Patient
 
 router = APIRouter(route_class=ApiRoute, tags=["clinic API: patients and courses"])
+PATIENT = "$response.body#/id"
+COURSE = {"course_id": "$response.body#/id"}
+FIRST_SESSION = {"session_id": "$response.body#/sessions/0/id"}
+PATIENT_LINKS = {
+    "links": {
+        "ReadPatient": link("/api/v1/patients/{patient_id}", "get", patient_id=PATIENT),
+        "PlanCourse": link("/api/v1/patients/{patient_id}/courses", "post", patient_id=PATIENT),
+        "CheckCoverage": link(
+            "/api/v1/patients/{patient_id}/coverage-check", "get", patient_id=PATIENT
+        ),
+        "StartPriorAuthorization": link(
+            "/api/v1/patients/{patient_id}/prior-authorizations", "post", patient_id=PATIENT
+        ),
+    }
+}
+COURSE_LINKS = {
+    "links": {
+        "ReadCourse": link("/api/v1/courses/{course_id}", "get", **COURSE),
+        "CourseCalendar": link("/api/v1/courses/{course_id}/calendar.ics", "get", **COURSE),
+        "EndCourse": link("/api/v1/courses/{course_id}/status", "post", **COURSE),
+        "RescheduleFirstSession": link(
+            "/api/v1/sessions/{session_id}/reschedule", "post", **FIRST_SESSION
+        ),
+        "CancelFirstSession": link("/api/v1/sessions/{session_id}/cancel", "post", **FIRST_SESSION),
+    }
+}
 T = TypeVar("T")
 
 
@@ -68,7 +95,12 @@ def _write(db: Session, action: Callable[[], T]) -> T:
     "/api/v1/patients",
     status_code=201,
     response_model=PatientView,
-    responses=problem_responses(401, 403, 422),
+    responses={201: PATIENT_LINKS, **problem_responses(401, 403, 422)},
+    openapi_extra=domain_rules(
+        "the birth date is after 1900",
+        "names are not blank once trimmed",
+        "the email address and the phone number are valid ones",
+    ),
     summary="Create a patient record",
 )
 def create_patient(
@@ -117,7 +149,12 @@ def list_resources(
     "/api/v1/patients/{patient_id}/courses",
     status_code=201,
     response_model=CourseView,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses={201: COURSE_LINKS, **problem_responses(401, 403, 404, 409, 422)},
+    openapi_extra=domain_rules(
+        "the option (and template, when given) is one this clinic offers",
+        "dates and times lie between 2000 and 2100; preferred_time is HH:MM",
+        "hand-placed sessions follow the template's rules on resources that serve the option",
+    ),
     summary="Plan a course from its template and book every session in one transaction",
 )
 def create_course(
@@ -206,6 +243,10 @@ SessionScope = ApiScoped(CourseSession, "session_id", "schedule.book")
     "/api/v1/sessions/{session_id}/reschedule",
     response_model=SessionView,
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=domain_rules(
+        "the new time lies between 2000 and 2100 and within the course's rules",
+        "the resource serves the course's option",
+    ),
     summary="Move one session (the course's rules and every booking still hold)",
 )
 def reschedule_session(

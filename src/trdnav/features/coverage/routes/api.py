@@ -7,13 +7,13 @@ call a service -> return. Reads and writes of health data are audited by the ser
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from trdnav.domain.coverage.authorization import Status
+from trdnav.domain.coverage.authorization import MAX_UNITS, Status
 from trdnav.domain.coverage.results import CoverageCheck
 from trdnav.domain.text import RequestModel
 from trdnav.features.accounts.guard import utcnow
@@ -24,11 +24,23 @@ from trdnav.features.tokens.bearer import ApiProblem, ApiRoute, api_actor, probl
 from trdnav.features.tokens.bearer import allowed as need
 from trdnav.platform.access import Actor, NotFound
 from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.strict import STRICT, WHOLE, IsoDate
 from trdnav.platform.web.deps import runtime, unit_of_work
+from trdnav.platform.web.openapi import domain_rules, link
 from trdnav.storage.models import Patient, PriorAuthorization
 
 router = APIRouter(route_class=ApiRoute, tags=["coverage"])
 RESPONSES = problem_responses(401, 403, 404, 422)
+_PA = "/api/v1/patients/{patient_id}/prior-authorizations/{authorization_id}"
+_IDS = {"patient_id": "$request.path.patient_id", "authorization_id": "$response.body#/id"}
+PA_LINKS = {
+    "links": {
+        "ReadPriorAuthorization": link(_PA, "get", **_IDS),
+        "ChangeStatus": link(f"{_PA}/status", "post", **_IDS),
+        "Packet": link(f"{_PA}/packet.pdf", "get", **_IDS),
+    }
+}
+KNOWN_POLICY = "the option and the payer policy are known here (GET /api/v1/coverage-policies)"
 
 
 class PolicyList(BaseModel):
@@ -46,13 +58,13 @@ class StatusUpdate(RequestModel):
 
     multiline = frozenset({"note"})
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     status: Status
-    on: date
+    on: IsoDate
     reference_number: str | None = None
-    authorized_units: int | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    authorized_units: Annotated[int, Field(ge=1, le=MAX_UNITS), WHOLE] | None = None
+    period_start: IsoDate | None = None
+    period_end: IsoDate | None = None
     note: str | None = None
 
 
@@ -111,6 +123,7 @@ def list_policies(
     "/api/v1/patients/{patient_id}/coverage-check",
     response_model=CoverageCheck,
     responses=RESPONSES,
+    openapi_extra=domain_rules(KNOWN_POLICY),
     summary="Check a payer policy's criteria against the patient's record",
 )
 def coverage_check(
@@ -153,7 +166,12 @@ def list_authorizations(
     "/api/v1/patients/{patient_id}/prior-authorizations",
     status_code=201,
     response_model=AuthorizationView,
-    responses=RESPONSES,
+    responses={201: PA_LINKS, **RESPONSES},
+    openapi_extra=domain_rules(
+        KNOWN_POLICY,
+        "continuation_of names an approved request for the same policy and option",
+        "text fields are not blank once trimmed",
+    ),
     summary="Start a prior-authorization request (status draft)",
 )
 def create_authorization(
@@ -199,6 +217,12 @@ def get_authorization(
     "/api/v1/patients/{patient_id}/prior-authorizations/{authorization_id}/status",
     response_model=AuthorizationView,
     responses={**RESPONSES, **problem_responses(409)},
+    openapi_extra=domain_rules(
+        "on is not in the future nor before the previous status date",
+        "submitting needs requested_units on the request",
+        "an approval needs reference_number (at most 64 characters), authorized_units and a "
+        "period whose end is not before its start",
+    ),
     summary="Record the request's next status (submitted, approved, denied, appealed, expired)",
 )
 def change_status(
