@@ -48,5 +48,10 @@ def job_handlers(rt: Runtime) -> dict[str, Handler]:
     """Every background job kind and its handler, bound to a runtime."""
     from trdnav.features.alerts import service as alerts
     from trdnav.features.courses import reminders
+    from trdnav.features.inbox import followup
 
-    return {reminders.KIND: reminders.handler(rt), alerts.NOTICE: alerts.handler(rt)}
+    return {
+        reminders.KIND: reminders.handler(rt),
+        alerts.NOTICE: alerts.handler(rt),
+        followup.KIND: followup.handler(rt),
+    }
