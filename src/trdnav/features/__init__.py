@@ -54,10 +54,12 @@ def job_handlers(rt: Runtime) -> dict[str, Handler]:
     """Every background job kind and its handler, bound to a runtime."""
     from trdnav.features.alerts import service as alerts
     from trdnav.features.courses import reminders
+    from trdnav.features.inbox import followup
     from trdnav.features.measurement import links as measure_links
 
     return {
         reminders.KIND: reminders.handler(rt),
         alerts.NOTICE: alerts.handler(rt),
         measure_links.INVITE: measure_links.handler(rt),
+        followup.KIND: followup.handler(rt),
     }

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.coverage.service import reported_checks
+from trdnav.features.inbox import followup
 from trdnav.features.inbox import service as inbox
 from trdnav.features.records import duplicates
 from trdnav.platform.access import Actor, NotFound, load_for_user
@@ -33,8 +34,13 @@ def _list(
     mine: bool,
 ) -> Response:
     rows, counts = inbox.list_requests(db, actor, utcnow(), status, query, mine)
+    follow = followup.follow_ups(db, [r.request for r in rows], utcnow())
+    figure = followup.clinic_figure(db, actor.clinic_id, utcnow())
     db.commit()
     context = {
+        "follow": follow,
+        "figure": figure,
+        "duration": followup.duration,
         "rows": rows,
         "counts": counts,
         "status": status if status in inbox.STATUSES else "",
@@ -89,6 +95,8 @@ def _detail(
         "labels": inbox.STATUS_LABELS,
         "errors": errors or [],
         "reported_coverage": reported_checks(db, req, runtime(request), utcnow()),
+        "follow": followup.follow_ups(db, [req], utcnow())[req.id],
+        "duration": followup.duration,
     }
     return render(request, "inbox/request.html", context, status=status)
 
@@ -125,9 +133,45 @@ def change_status(
     form: FormData = Depends(form_data),
     db: Session = Depends(unit_of_work),
 ) -> Response:
-    """Move the request to its next status."""
+    """Move the request to its next status; "consult scheduled" needs the date and time."""
     new = str(form.get("status") or "")
-    return _act(request, db, scoped, lambda a, r: inbox.set_status(db, a, r, new, utcnow()))
+    data = {k: form.get(k) for k in ("consult_date", "consult_time")}
+
+    def act(actor: Actor, req: ConsultationRequest) -> None:
+        now = utcnow()
+        if new == "consult_scheduled":
+            when = followup.parse_consult_at(data, _tz(request), now)
+            inbox.set_status(db, actor, req, new, now)
+            followup.schedule_consult(db, actor, req, when, now)
+        else:
+            inbox.set_status(db, actor, req, new, now)
+
+    return _act(request, db, scoped, act)
+
+
+def _tz(request: Request) -> str:
+    return getattr(request.state, "clinic_tz", None) or runtime(request).clinic.time_zone
+
+
+@router.post("/workspace/consultations/{request_id}/consult")
+def reschedule_consult(
+    request: Request,
+    scoped: tuple[Actor, ConsultationRequest] = Depends(RequestUpdate),
+    form: FormData = Depends(form_data),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """Move a scheduled consult to another date and time (a new reminder is queued)."""
+    data = {k: form.get(k) for k in ("consult_date", "consult_time")}
+
+    def act(actor: Actor, req: ConsultationRequest) -> None:
+        if req.status != "consult_scheduled":
+            raise inbox.InboxError("status", "only a scheduled consult can be moved")
+        now = utcnow()
+        followup.schedule_consult(
+            db, actor, req, followup.parse_consult_at(data, _tz(request), now), now
+        )
+
+    return _act(request, db, scoped, act)
 
 
 @router.post("/workspace/consultations/{request_id}/assign")

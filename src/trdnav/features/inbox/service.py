@@ -184,7 +184,10 @@ def set_status(
         allowed = ", ".join(STATUS_LABELS[s] for s in TRANSITIONS.get(req.status, ())) or "none"
         raise InboxError("status", f"cannot go from {req.status} to {status} (allowed: {allowed})")
     before, req.status, req.updated_at = req.status, status, now
-    triage_of(db, req, now).updated_at = now
+    triage = triage_of(db, req, now)
+    triage.updated_at = now
+    if status in ("contacted", "consult_scheduled") and triage.first_contact_at is None:
+        triage.first_contact_at = now  # time to first contact: the clinic's response time
     audit.record(
         db,
         now,
