@@ -286,6 +286,15 @@ STEPS: tuple[Step, ...] = (
                 "psychotherapy_trial",
                 N_("Have you had talking therapy (psychotherapy) for depression?"),
             ),
+            _yn(
+                "taking_antidepressant",
+                N_("Are you taking an antidepressant now?"),
+                N_(
+                    "At ages 15 to 21, TMS is cleared only as an add-on to an antidepressant, "
+                    "so we ask."
+                ),
+                required=False,
+            ),
             Field("prior_tms", N_("TMS"), "radio", _PRIOR, required=True, group="prior"),
             Field(
                 "prior_ketamine",

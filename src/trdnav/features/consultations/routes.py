@@ -39,7 +39,15 @@ api_router = APIRouter(tags=["consultation requests"])
 form_router = APIRouter(dependencies=[Depends(require_csrf)])
 
 CHECKED_FIELDS = ("name", "email", "phone")  # checked one by one as the person types (htmx)
-FORM_FIELDS = ("name", "email", "phone", "preferred_contact", "message", "consent_to_contact")
+FORM_FIELDS = (
+    "name",
+    "guardian_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "message",
+    "consent_to_contact",
+)
 _BODY_SCHEMA = ConsultationCreate.model_json_schema(ref_template="#/components/schemas/{model}")
 _BODY_SCHEMA.pop("$defs", None)  # AssessmentRequest and its parts: already in components
 
@@ -176,6 +184,7 @@ def _render(
             "field_errors": by_field,
             "form_key": form_key,
             "has_answers": answers is not None,
+            "minor": answers is not None and answers.age < consultations.MINOR_AGE,
             "retry_minutes": retry_minutes,
             "crisis": crisis,
             "clinic_name": rt.clinic.name,
@@ -205,6 +214,7 @@ def _form_data(values: dict[str, str], answers: AssessmentRequest | None) -> dic
         "phone": values.get("phone") or None,
         "preferred_contact": values.get("preferred_contact") or None,
         "message": values.get("message") or None,
+        "guardian_name": values.get("guardian_name") or None,
         "consent_to_contact": values.get("consent_to_contact") == "yes",
     }
     if answers is not None and values.get("include_answers") == "yes":
