@@ -141,7 +141,9 @@ def test_cochlear_implant_rules_out_tms_with_reason(page: Page, live_server: Liv
     assert "cochlear implant" in out.lower()
     assert out.count("Not safe for you") >= 3
     header = page.locator("table.compare thead").inner_text()
-    assert header.count("Ruled out") == 3
+    # The three TMS options and ECT (cochlear implant makers contraindicate ECT, JECT-CI-2025).
+    assert header.count("Ruled out") == 4
+    assert "Electroconvulsive" not in ranked
     assert_only_local(page)
 
 

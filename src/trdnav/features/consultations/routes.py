@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from trdnav.domain.alerts import SUICIDE_RISK, suicide_alerts
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import Alert
-from trdnav.features.aid.drafts import AID_COOKIE, current_answers
+from trdnav.features.aid.drafts import AID_COOKIE, consultation_key, current_answers
 from trdnav.features.consultations import service as consultations
 from trdnav.features.consultations.service import (
     ConsultationCreate,
@@ -153,6 +153,14 @@ def _answers(request: Request) -> AssessmentRequest | None:
         return current_answers(db, request.cookies.get(AID_COOKIE), datetime.now(UTC))
 
 
+def _draft_key(request: Request, *, renew: bool = False) -> str | None:
+    """The form's idempotency key kept with the aid's draft, when there is a live draft."""
+    rt = runtime(request)
+    token = request.cookies.get(AID_COOKIE)
+    with rt.db() as db:
+        return consultation_key(db, token, datetime.now(UTC), renew=renew)
+
+
 def _crisis(answers: AssessmentRequest | None) -> Alert | None:
     """The suicide-risk alert (the one domain rule) that leads the page, if any."""
     found = [a for a in suicide_alerts(answers) if a.code == SUICIDE_RISK] if answers else []
@@ -198,11 +206,12 @@ async def consultation_form(request: Request) -> HTMLResponse:
     """The form: name, contact details, preferred contact, message, consent."""
     answers = await run_in_threadpool(_answers, request)
     values = {"include_answers": "yes"}
+    draft_key = await run_in_threadpool(_draft_key, request)
     return _render(
         request,
         values=values,
         errors=[],
-        form_key=secrets.token_urlsafe(18),
+        form_key=draft_key or secrets.token_urlsafe(18),
         answers=answers,
     )
 
@@ -228,8 +237,11 @@ async def submit_consultation_form(request: Request, background: BackgroundTasks
     form = await request.form()
     keep = (*FORM_FIELDS, "include_answers", "form_key")
     values = {k: v.strip() for k in keep if isinstance(v := form.get(k), str)}
-    form_key = values.pop("form_key", "") or secrets.token_urlsafe(18)
+    posted_key = values.pop("form_key", "")
     answers = await run_in_threadpool(_answers, request)
+    # The draft's key wins over the one in the page: any render of the form sends as one.
+    draft_key = await run_in_threadpool(_draft_key, request)
+    form_key = draft_key or posted_key or secrets.token_urlsafe(18)
     data = _form_data(values, answers)
     rt = runtime(request)
 
@@ -245,7 +257,8 @@ async def submit_consultation_form(request: Request, background: BackgroundTasks
             if not any(e["field"] == HEADER for e in exc.errors):
                 raise
             # The person came back after sending and changed something: a new request.
-            form_key = secrets.token_urlsafe(18)
+            renewed = await run_in_threadpool(lambda: _draft_key(request, renew=True))
+            form_key = renewed or secrets.token_urlsafe(18)
             receipt = await run_in_threadpool(submit, form_key)
     except InvalidRequest as exc:
         return _render(
