@@ -57,8 +57,26 @@ def row(option_id: str, change: dict[str, Any], candidacy: str, finding: Finding
     )
 
 
+def prior(**answers: Any) -> dict[str, Any]:
+    """A change to the earlier treatments (the rest stay unanswered)."""
+    return {"prior_treatments": answers}
+
+
 # fmt: off
 ROWS = [
+    # Earlier treatments count: helped (info, with the evidence's numbers), did not help or
+    # stopped for side effects (a caution the clinician weighs), for the same treatment only.
+    row("rtms",             prior(tms="responded"),                                       "eligible",        info("prior_tms_helped")),
+    row("deep_tms",         prior(tms="did_not_respond"),                                 "caution",         caution("prior_tms_no_help")),
+    row("accelerated_itbs", prior(tms="stopped_side_effects"),                            "caution",         caution("prior_tms_side_effects")),
+    row("iv_ketamine",      prior(tms="did_not_respond"),                                 "eligible",        None),
+    row("iv_ketamine",      prior(ketamine="responded"),                                  "eligible",        info("prior_ketamine_helped")),
+    row("iv_ketamine",      prior(ketamine="did_not_respond"),                            "caution",         caution("prior_ketamine_no_help")),
+    row("esketamine",       prior(esketamine="responded"),                                "eligible",        info("prior_esketamine_helped")),
+    row("esketamine",       prior(esketamine="stopped_side_effects"),                     "caution",         caution("prior_esketamine_side_effects")),
+    row("ect",              prior(ect="responded"),                                       "eligible",        info("prior_ect_helped")),
+    row("ect",              prior(ect="did_not_respond"),                                 "caution",         caution("prior_ect_no_help")),
+    row("rtms",             prior(tms="none"),                                            "eligible",        None),
     # ECT: no absolute contraindication but high-risk conditions (APA), and the implant makers'
     # contraindication; its screening stays incomplete (lung disease, anaesthetic risk not asked).
     row("ect",              mh(cochlear_implant=True),                                    "contraindicated", ci("ect_cochlear_implant")),

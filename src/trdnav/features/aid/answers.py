@@ -144,7 +144,6 @@ def to_record(answers: Mapping[str, Raw]) -> ClinicalRecord:
     reported: dict[str, Any] = {
         "age": _int(a.get("age")),
         "pregnancy": _opt(a.get("pregnancy")),
-        "episode_months": _int(d.get("episode_months")),
     }
     administrations = []
     if fe:
@@ -183,7 +182,6 @@ def to_record(answers: Mapping[str, Raw]) -> ClinicalRecord:
         logistics=Logistics(
             can_attend_weekdays=_yn(v.get("can_attend_weekdays")),
             has_driver=_yn(v.get("has_driver")),
-            travel_minutes=_int(v.get("travel_minutes")),
         ),
         insurance=Insurance(
             plan=ins.get("plan") or None,

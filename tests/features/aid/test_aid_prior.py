@@ -1,0 +1,35 @@
+"""Answers the aid asks must count: earlier TMS/ketamine/esketamine/ECT change the findings;
+questions nothing uses (episode length, travel time) are not asked."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.features.aid.aid_data import variant
+from trdnav.features.aid.steps import STEP_NAMES
+
+
+def _answer(client: TestClient, answers: dict) -> None:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/aid/step/about").text)
+    assert match
+    for step in STEP_NAMES:
+        data = {**answers[step], "csrf_token": match.group(1), "nav": "next"}
+        client.post(f"/aid/step/{step}", data=data)
+
+
+def test_unused_questions_are_not_asked(client: TestClient):
+    for step in STEP_NAMES:
+        html = client.get(f"/aid/step/{step}").text
+        assert 'name="episode_months"' not in html and 'name="travel_minutes"' not in html
+
+
+def test_earlier_treatments_change_the_findings(client: TestClient):
+    _answer(client, variant(tried={"prior_tms": "did_not_respond", "prior_ketamine": "responded"}))
+    html = client.get("/aid/results").text
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "Caution" in head.split("Repetitive TMS", 1)[1].split("</th>", 1)[0]
+    assert "TMS did not help you before" in html
+    assert "Ketamine helped you before" in html and "median of 18 days" in html
+    assert "MURROUGH-2013" in html
