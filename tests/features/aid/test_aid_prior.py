@@ -33,3 +33,17 @@ def test_earlier_treatments_change_the_findings(client: TestClient):
     assert "TMS did not help you before" in html
     assert "Ketamine helped you before" in html and "median of 18 days" in html
     assert "MURROUGH-2013" in html
+
+
+def test_status_quo_column_and_no_head_to_head_banner(client: TestClient):
+    _answer(client, variant())
+    html = client.get("/aid/results").text
+    banner = html.split('id="no-head-to-head"', 1)[1].split("</section>", 1)[0]
+    assert "No randomized trial has compared TMS with ketamine or esketamine" in banner
+    assert "JNJ-MEDINFO-2026" in banner
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "Stay with medicines and talking therapy, or wait" in head
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = body.count("<tr>")
+    assert body.count('class="status-quo"') == rows  # a cell on every row
+    assert "About 52 out of 100 people improved" in body and "TRANSFORM-2" in body

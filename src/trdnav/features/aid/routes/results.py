@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from trdnav.domain.measures import instruments
 from trdnav.domain.results import AssessmentResult
-from trdnav.features.aid import drafts, present
+from trdnav.features.aid import drafts, present, status_quo
 from trdnav.features.aid.answers import to_request, validate_step
 from trdnav.features.aid.icon_array import DEFS
 from trdnav.features.aid.routes.common import answers_of, now, render, token_of
@@ -57,6 +57,8 @@ def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]
         "values_raw": answers.get("values") or {},
         "missing": missing_steps(answers),
         "answers": answers,
+        "sq": status_quo.CELLS,
+        "sq_title": status_quo.TITLE,
     }
 
 
