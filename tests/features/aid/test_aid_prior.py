@@ -47,3 +47,25 @@ def test_status_quo_column_and_no_head_to_head_banner(client: TestClient):
     rows = body.count("<tr>")
     assert body.count('class="status-quo"') == rows  # a cell on every row
     assert "About 52 out of 100 people improved" in body and "TRANSFORM-2" in body
+
+
+def test_a_not_offered_best_match_is_said_so(client: TestClient, runtime):  # type: ignore[no-untyped-def]
+    # Fast relief and few visits matter most: accelerated iTBS (not offered here) fits best.
+    prefs = {
+        f"pref_{k}": "0"
+        for k in (
+            "lasting_results",
+            "few_side_effects",
+            "avoid_medication",
+            "drive_myself",
+            "low_cost",
+        )
+    }
+    _answer(client, variant(values={**prefs, "pref_fast_relief": "4", "pref_few_visits": "4"}))
+    html = client.get("/aid/results").text
+    ranking = html.split('id="ranking"', 1)[1].split("</ol>", 1)[0]
+    first = ranking.split("<li>", 1)[1].split("</strong>", 1)[0]
+    offered = {runtime.engine.evidence.options[o].name for o in runtime.clinic.offered}
+    name = first.replace("<strong>", "").strip()
+    assert name not in offered, f"{name} is offered: the scenario no longer tests the note"
+    assert 'id="first-not-offered"' in ranking and f"does not offer {name}" in ranking
