@@ -140,3 +140,39 @@ def test_a_payer_exclusion_names_itself_in_the_coverage_note() -> None:
     unknown = {**ins(plan="medicare"), "medical_history": {"seizure_history": None}}
     note = option(assess(request(**unknown)), "rtms").coverage_note
     assert note is not None and "not known" in note.text
+
+
+# Cost is scored against the other options (cheapest 1, dearest 0); unknown is never neutral.
+# fmt: off
+COST_ROWS = [
+    # (low, high) out of pocket or None, the options' span of midpoints -> score
+    ((1000, 3000), (2000.0, 10000.0), 1.0),    # the cheapest
+    ((9000, 11000), (2000.0, 10000.0), 0.0),   # the dearest
+    ((5000, 7000), (2000.0, 10000.0), 0.5),    # half way
+    ((4000, 4000), (4000.0, 4000.0), 1.0),     # every option costs the same
+    (None, (2000.0, 10000.0), 0.0),            # no price: counted as the costliest
+    (None, None, 0.0),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("oop", "span", "score"), COST_ROWS)
+def test_cost_score_row(oop: Any, span: Any, score: float) -> None:
+    from trdnav.domain.fit import cost_score
+    from trdnav.domain.results import IntRange
+
+    got, why = cost_score(None if oop is None else IntRange(low=oop[0], high=oop[1]), span)
+    assert got == pytest.approx(score)
+    assert ("not known" in why) == (oop is None)
+
+
+def test_unlikely_coverage_and_unknown_price_are_never_neutral() -> None:
+    """Medicare: IV ketamine is "unlikely" covered, so its whole price counts; accelerated
+    iTBS has no price, so it counts as the costliest; neither scores a neutral 0.5."""
+    result = assess(request(**ins(plan="medicare", d=0, c=0.2), preferences={"low_cost": 4}))
+    ket = option(result, "iv_ketamine")
+    assert ket.coverage == "unlikely"
+    assert ket.cost.estimated_out_of_pocket == ket.cost.course_list_price
+    itbs = option(result, "accelerated_itbs")
+    assert itbs.cost.estimated_out_of_pocket is None
+    assert any("counts as the costliest" in r for r in itbs.fit_reasons)

@@ -135,8 +135,8 @@ def _edit(path: Path, old: str, new: str) -> None:
         ),
         (
             "options/deep_tms.toml",
-            'rule_sets = ["tms_safety"]',
-            'rule_sets = ["tms_safty"]',
+            'rule_sets = ["tms_safety", "tms_history"]',
+            'rule_sets = ["tms_safty", "tms_history"]',
             r"options/deep_tms.toml: rule_sets: no rule set 'tms_safty'",
         ),
         (

@@ -57,8 +57,26 @@ def row(option_id: str, change: dict[str, Any], candidacy: str, finding: Finding
     )
 
 
+def prior(**answers: Any) -> dict[str, Any]:
+    """A change to the earlier treatments (the rest stay unanswered)."""
+    return {"prior_treatments": answers}
+
+
 # fmt: off
 ROWS = [
+    # Earlier treatments count: helped (info, with the evidence's numbers), did not help or
+    # stopped for side effects (a caution the clinician weighs), for the same treatment only.
+    row("rtms",             prior(tms="responded"),                                       "eligible",        info("prior_tms_helped")),
+    row("deep_tms",         prior(tms="did_not_respond"),                                 "caution",         caution("prior_tms_no_help")),
+    row("accelerated_itbs", prior(tms="stopped_side_effects"),                            "caution",         caution("prior_tms_side_effects")),
+    row("iv_ketamine",      prior(tms="did_not_respond"),                                 "eligible",        None),
+    row("iv_ketamine",      prior(ketamine="responded"),                                  "eligible",        info("prior_ketamine_helped")),
+    row("iv_ketamine",      prior(ketamine="did_not_respond"),                            "caution",         caution("prior_ketamine_no_help")),
+    row("esketamine",       prior(esketamine="responded"),                                "eligible",        info("prior_esketamine_helped")),
+    row("esketamine",       prior(esketamine="stopped_side_effects"),                     "caution",         caution("prior_esketamine_side_effects")),
+    row("ect",              prior(ect="responded"),                                       "eligible",        info("prior_ect_helped")),
+    row("ect",              prior(ect="did_not_respond"),                                 "caution",         caution("prior_ect_no_help")),
+    row("rtms",             prior(tms="none"),                                            "eligible",        None),
     # ECT: no absolute contraindication but high-risk conditions (APA), and the implant makers'
     # contraindication; its screening stays incomplete (lung disease, anaesthetic risk not asked).
     row("ect",              mh(cochlear_implant=True),                                    "contraindicated", ci("ect_cochlear_implant")),
@@ -155,17 +173,24 @@ ROWS = [
     row("deep_tms",         lg(can_attend_weekdays=False),                                "eligible",        info("weekday_visits")),
     row("accelerated_itbs", lg(can_attend_weekdays=False),                                "eligible",        info("weekday_visits")),
     # Indications by condition and age (regulatory status is asserted separately below).
-    row("rtms",             {"age": 14},                                                  "not_indicated",   info("not_indicated")),
-    row("deep_tms",         {"age": 14},                                                  "not_indicated",   info("not_indicated")),
-    row("accelerated_itbs", {"age": 14},                                                  "not_indicated",   info("not_indicated")),
-    row("iv_ketamine",      {"age": 14},                                                  "not_indicated",   info("not_indicated")),
-    row("esketamine",       {"age": 14},                                                  "not_indicated",   info("not_indicated")),
-    row("ect",              {"age": 14},                                                  "not_indicated",   info("not_indicated")),
+    row("rtms",             {"age": 14},                                                  "not_indicated",   info("under_age")),
+    row("deep_tms",         {"age": 14},                                                  "not_indicated",   info("under_age")),
+    row("accelerated_itbs", {"age": 14},                                                  "not_indicated",   info("under_age")),
+    row("iv_ketamine",      {"age": 14},                                                  "not_indicated",   info("under_age")),
+    row("esketamine",       {"age": 14},                                                  "not_indicated",   info("under_age")),
+    row("ect",              {"age": 14},                                                  "eligible",        info("indication")     ),  # FDA: 13 and over
     row("rtms",             {"age": 15},                                                  "eligible",        info("indication")),
     row("rtms",             {"age": 17},                                                  "eligible",        info("indication")),
-    row("deep_tms",         {"age": 17},                                                  "not_indicated",   info("not_indicated")),
-    row("esketamine",       {"age": 17},                                                  "not_indicated",   info("not_indicated")),
-    row("iv_ketamine",      {"age": 17},                                                  "not_indicated",   info("not_indicated")),
+    # Adolescent TMS is cleared only as an add-on to an antidepressant: asked, and it counts.
+    row("rtms",             {"age": 16, "taking_antidepressant": False},                  "caution",         caution("adjunct_not_taking")),
+    row("rtms",             {"age": 16, "taking_antidepressant": None},                   "eligible",        confirm("adjunct_unknown")),
+    row("rtms",             {"age": 16, "taking_antidepressant": True},                   "eligible",        info("indication")),
+    row("rtms",             {"age": 30, "taking_antidepressant": False},                  "eligible",        info("indication")),
+    row("ect",              {"age": 12},                                                  "not_indicated",   info("under_age")),
+    row("esketamine",       {"age": 16, "conditions": ["ocd"]},                           "not_indicated",   info("not_indicated")),
+    row("deep_tms",         {"age": 17},                                                  "not_indicated",   info("under_age")),
+    row("esketamine",       {"age": 17},                                                  "not_indicated",   info("under_age")),
+    row("iv_ketamine",      {"age": 17},                                                  "not_indicated",   info("under_age")),
     row("rtms",             {"age": 18},                                                  "eligible",        info("indication")),
     row("deep_tms",         {"age": 18},                                                  "eligible",        info("indication")),
     row("accelerated_itbs", {"age": 18},                                                  "eligible",        info("indication")),
@@ -205,6 +230,9 @@ def test_screening_row(
     found = {(f.level, f.code) for f in result.findings}
     if finding is not None:
         assert finding in found
+    if finding == ("info", "under_age"):  # plain words: not approved under the age, not "not a use"
+        text = next(f.message for f in result.findings if f.code == "under_age")
+        assert "under" in text and "recognized use" not in text
     if candidacy == "eligible":  # eligible means nothing above "confirm"
         assert not [lvl for lvl, _ in found if lvl in ("contraindication", "caution")]
 
@@ -284,3 +312,10 @@ def test_findings_are_ordered_strongest_first() -> None:
     )
     levels = [order[f.level] for f in option(result, "rtms").findings]
     assert levels == sorted(levels) and levels[0] == 0
+
+
+def test_esketamine_says_not_approved_under_18() -> None:
+    found = option(assess(request(age=16)), "esketamine").findings
+    assert found[0].code == "under_age"
+    assert found[0].message.startswith("Esketamine (Spravato) is not approved for anyone under 18")
+    assert found[0].source_ids == ["SPRAVATO-PI"]

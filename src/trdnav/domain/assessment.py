@@ -9,7 +9,15 @@ from trdnav.domain.alerts import suicide_alerts
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.evidence.loader import Evidence
 from trdnav.domain.evidence.schema import OptionData, Rule, Scales
-from trdnav.domain.fit import Weights, compute_fit, cost_score, static_scores, weights_for
+from trdnav.domain.fit import (
+    CostSpan,
+    Weights,
+    compute_fit,
+    cost_score,
+    cost_span,
+    static_scores,
+    weights_for,
+)
 from trdnav.domain.measures import instruments
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import (
@@ -173,8 +181,12 @@ class Engine:
         sev = severity(request)
         resistance = treatment_resistance(request)
         weights = weights_for(request.preferences, self.evidence.scales)
+        # Cost is scored relative to the other options, so every estimate comes first.
+        span = cost_span(
+            [self._oop(st, request, resistance, sev.phq9_total) for st in self._static.values()]
+        )
         options = [
-            self._option(st, request, resistance, sev.phq9_total, weights)
+            self._option(st, request, resistance, sev.phq9_total, weights, span)
             for st in self._static.values()
         ]
         strength = {o.id: o.evidence_strength.rank for o in options}
@@ -199,6 +211,19 @@ class Engine:
             disclaimer=DISCLAIMER,
         )
 
+    def _oop(
+        self,
+        st: _Static,
+        request: AssessmentRequest,
+        resistance: TreatmentResistance,
+        phq9_total: int | None,
+    ) -> IntRange | None:
+        """This person's estimated out-of-pocket range for the option (None: no price)."""
+        if st.price.course is None:
+            return None
+        check = costs.coverage_for(st.data, request, resistance, phq9_total)
+        return costs.out_of_pocket(st.price.course, check.coverage, request.insurance)
+
     def _option(
         self,
         st: _Static,
@@ -206,6 +231,7 @@ class Engine:
         resistance: TreatmentResistance,
         phq9_total: int | None,
         weights: Weights,
+        span: CostSpan | None,
     ) -> OptionResult:
         option = st.data
         screening = st.screener.screen(request, resistance)
@@ -226,7 +252,7 @@ class Engine:
             source_ids=st.price.source_ids,
         )
         ranked = screening.candidacy in ("eligible", "caution")
-        scores = {**st.scores, "low_cost": cost_score(oop, self.evidence.scales)}
+        scores = {**st.scores, "low_cost": cost_score(oop, span)}
         fit = compute_fit(weights, scores)
         plan = request.insurance.plan or "unknown"
         return OptionResult.model_construct(

@@ -50,14 +50,33 @@ def static_scores(option: OptionData, scales: Scales) -> dict[str, tuple[float, 
     }
 
 
-def cost_score(out_of_pocket: IntRange | None, scales: Scales) -> tuple[float, str]:
-    """The low-cost score from this person's estimated out-of-pocket range."""
-    if out_of_pocket is None:
-        return UNKNOWN_SCORE, "Cost is not known."
+CostSpan = tuple[float, float]  # the cheapest and dearest known out-of-pocket midpoints
+
+
+def cost_span(out_of_pockets: list[IntRange | None]) -> CostSpan | None:
+    """The range of the options' estimated out-of-pocket midpoints (None: no price known)."""
+    mids = [(r.low + r.high) / 2 for r in out_of_pockets if r is not None]
+    return (min(mids), max(mids)) if mids else None
+
+
+def cost_score(out_of_pocket: IntRange | None, span: CostSpan | None) -> tuple[float, str]:
+    """The low-cost score, relative to the other options (cheapest 1, dearest 0).
+
+    An unknown price is never neutral: it counts as the dearest until the clinic gives one.
+    (An "unlikely" coverage already shows as the whole list price out of pocket.)
+    """
+    if out_of_pocket is None or span is None:
+        return (
+            0.0,
+            "Cost is not known, so it counts as the costliest until the clinic gives a price.",
+        )
     mid = (out_of_pocket.low + out_of_pocket.high) / 2
+    cheapest, dearest = span
+    score = 1.0 if dearest <= cheapest else _scaled(mid, cheapest, dearest)
     return (
-        _scaled(mid, 0, scales.costliest_out_of_pocket),
-        f"Estimated out of pocket ${out_of_pocket.low:,}–${out_of_pocket.high:,}.",
+        score,
+        f"Estimated out of pocket ${out_of_pocket.low:,}–${out_of_pocket.high:,}, "
+        "compared with the other options.",
     )
 
 

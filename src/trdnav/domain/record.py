@@ -48,6 +48,7 @@ ANSWER_KEYS: tuple[str, ...] = (
     "episode_months",
     "augmentation_trials",
     "psychotherapy_trial",
+    "taking_antidepressant",
     *(f"prior_treatments.{k}" for k in PriorTreatments.model_fields),
     *(f"medical_history.{k}" for k in MedicalHistory.model_fields),
 )

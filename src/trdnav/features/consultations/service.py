@@ -70,6 +70,8 @@ class ConsultationCreate(RequestModel):
     message: Message | None = None
     consent_to_contact: bool = Field(json_schema_extra={"const": True})
     assessment: AssessmentRequest | None = None
+    # A parent or guardian of someone under 18 (the aid's form asks for it then).
+    guardian_name: Name | None = None
 
     @field_validator("email")
     @classmethod
@@ -87,6 +89,11 @@ class ConsultationCreate(RequestModel):
         if value is None or not value.strip():
             return None
         return e164(value)
+
+    @field_validator("guardian_name", mode="before")
+    @classmethod
+    def _guardian(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("message")
     @classmethod
@@ -153,8 +160,15 @@ def check_field(field: str, value: str) -> str | None:
     return None
 
 
-def parse(data: Any) -> ConsultationCreate:
-    """Validate a submission; raises InvalidRequest naming every bad field."""
+MINOR_AGE = 18
+
+
+def parse(data: Any, *, guardian_for_minors: bool = False) -> ConsultationCreate:
+    """Validate a submission; raises InvalidRequest naming every bad field.
+
+    With `guardian_for_minors` (the aid's own form), answers under 18 need a parent or
+    guardian's name.
+    """
     if not isinstance(data, dict):
         raise InvalidRequest([{"field": "body", "message": "must be a JSON object"}])
     errors: list[dict[str, str]] = []
@@ -166,6 +180,19 @@ def parse(data: Any) -> ConsultationCreate:
         errors = field_errors(exc.errors(include_url=False))
     # Cross-field rules look at what was sent, so one round shows every problem at once.
     errors += _contact_errors(_given(data.get("email")), _given(data.get("phone")), data)
+    age = (
+        (data.get("assessment") or {}).get("age")
+        if isinstance(data.get("assessment"), dict)
+        else None
+    )
+    minor = isinstance(age, int) and age < MINOR_AGE
+    if guardian_for_minors and minor and not _given(data.get("guardian_name")):
+        errors.append(
+            {
+                "field": "guardian_name",
+                "message": "is required for someone under 18: the name of a parent or guardian",
+            }
+        )
     if errors or payload is None:
         raise InvalidRequest(errors)
     return payload
@@ -208,7 +235,7 @@ def receive(
     scope = f"consultation-requests:{surface}"
     secret = rt.settings.secret_key.get_secret_value()
     try:
-        payload = parse(data)
+        payload = parse(data, guardian_for_minors=surface == "form")
     except InvalidRequest:
         invalid_bucket = ratelimit.client_bucket(secret, f"consult-invalid-{surface}", client)
         with rt.db.begin() as db:
@@ -273,6 +300,7 @@ def _store(
             updated_at=now,
             clinic_notice_pending=True,
             urgency=urgency_of(answers),
+            guardian_name=payload.guardian_name,
         )
         db.add(row)
         view = ConsultationView(id=row.id, status=row.status, received_at=now)

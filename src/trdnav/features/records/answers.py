@@ -39,6 +39,7 @@ LABELS = {
     "episode_months": "Months in this episode",
     "augmentation_trials": "Augmentation trials",
     "psychotherapy_trial": "Tried psychotherapy",
+    "taking_antidepressant": "Taking an antidepressant now",
     "prior_treatments.tms": "Earlier TMS",
     "prior_treatments.ketamine": "Earlier ketamine",
     "prior_treatments.esketamine": "Earlier esketamine",

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from trdnav.domain.measures import instruments
 from trdnav.domain.results import AssessmentResult
-from trdnav.features.aid import drafts, present
+from trdnav.features.aid import drafts, present, status_quo, sure
 from trdnav.features.aid.answers import to_request, validate_step
 from trdnav.features.aid.icon_array import DEFS
 from trdnav.features.aid.routes.common import answers_of, now, render, token_of
@@ -57,6 +57,11 @@ def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]
         "values_raw": answers.get("values") or {},
         "missing": missing_steps(answers),
         "answers": answers,
+        "sq": status_quo.CELLS,
+        "sure_questions": sure.QUESTIONS,
+        "sure_raw": answers.get(sure.KEY) or {},
+        "readiness": sure.readiness(answers.get(sure.KEY)),
+        "sq_title": status_quo.TITLE,
     }
 
 
@@ -93,6 +98,29 @@ def reprioritise(
     if ctx is None:
         return RedirectResponse("/aid/results", status_code=303)
     return render(request, "aid/_comparison.html", {**ctx, "updated": True}, answers=answers)
+
+
+@router.post("/aid/sure", include_in_schema=False)
+def answer_sure(
+    request: Request, form: FormData = Depends(form_data), db: Session = Depends(unit_of_work)
+) -> Response:
+    """Keep the four readiness answers; htmx swaps the section, no-JS reloads the results."""
+    token = token_of(request)
+    answers = drafts.load(db, token, now())
+    if token is None or answers is None:
+        return RedirectResponse("/aid/results", status_code=303)
+    raw = sure.read(form)
+    drafts.save_step(db, token, sure.KEY, raw, now())
+    answers[sure.KEY] = raw
+    if not request.headers.get("hx-request"):
+        return RedirectResponse("/aid/results#sure-result", status_code=303)
+    context = {
+        "sure_questions": sure.QUESTIONS,
+        "sure_raw": raw,
+        "readiness": sure.readiness(raw),
+        "sure_focus": True,
+    }
+    return render(request, "aid/_sure.html", context, answers=answers)
 
 
 __all__ = ["missing_steps", "results_context", "router"]

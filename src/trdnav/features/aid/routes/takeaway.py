@@ -54,7 +54,7 @@ def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Respo
     ctx.update(request=request, clinic=runtime(request).clinic, pdf=True)
     ctx["columns"] = present.columns(ctx["result"], pdf=True)
     html = templates.get_template("aid/takeaway_pdf.html").render(ctx)
-    pdf = render_pdf(html)
+    pdf = render_pdf(html, variant="pdf/ua-1")  # tagged: readable with a screen reader
     return Response(
         pdf,
         media_type="application/pdf",
