@@ -101,6 +101,15 @@ def queue(
     return items, str(start + limit) if more else None
 
 
+def form_of(db: Session, session: CourseSession) -> RemsForm:
+    """The REMS form of a session; 422 naming `session_id` when it has none."""
+    form = db.get(RemsForm, session.id)
+    if form is None:
+        message = "this session has no REMS form (no esketamine dose recorded)"
+        raise InvalidRequest([{"field": "session_id", "message": message}])
+    return form
+
+
 def submit(
     db: Session, actor: Actor, form: RemsForm, reference: str | None, now: datetime
 ) -> RemsForm:

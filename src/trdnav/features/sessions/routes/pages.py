@@ -18,13 +18,13 @@ from trdnav.platform.access import Actor, Forbidden
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import form_data, form_dict, unit_of_work
-from trdnav.storage.models import CourseSession, Patient, RemsForm
+from trdnav.storage.models import CourseSession, Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 SessionRead = Scoped(CourseSession, "session_id", "sessions.view")
 SessionRecordIt = Scoped(CourseSession, "session_id", "sessions.record")
 PatientRems = Scoped(Patient, "patient_id", "rems.work")
-FormWork = Scoped(RemsForm, "session_id", "rems.work")
+FormWork = Scoped(CourseSession, "session_id", "rems.work")
 
 
 def _page(
@@ -156,15 +156,15 @@ def rems_csv(
 
 @router.post("/workspace/rems/{session_id}/submitted")
 def rems_submitted(
-    scoped: tuple[Actor, RemsForm] = Depends(FormWork),
+    scoped: tuple[Actor, CourseSession] = Depends(FormWork),
     form: FormData = Depends(form_data),
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Mark one form submitted."""
-    actor, rems_form = scoped
+    actor, session = scoped
     data = form_dict(form)
     try:
-        rems.submit(db, actor, rems_form, data.get("reference"), utcnow())
+        rems.submit(db, actor, rems.form_of(db, session), data.get("reference"), utcnow())
     except InvalidRequest:
         db.rollback()
         return RedirectResponse("/workspace/rems", status_code=303)
