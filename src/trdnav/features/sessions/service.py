@@ -192,6 +192,7 @@ def _refusals(
             age_years=age_on(patient.date_of_birth if patient else None, day),
             earlier_doses=earlier,
             hard_stop=rules.settings.bp_hard_stop,
+            tz=rules.tz,
         )
         return esketamine.refusals(record, ctx)
     if isinstance(record, IvKetamineRecord):
