@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trdnav.domain.scheduling.calendar import to_local
@@ -158,7 +159,10 @@ def record_session(
     )
     db.add(row)
     session.status, session.updated_at = "delivered", now
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as exc:  # another version was stored at the same moment
+        raise StateConflict("The record was changed meanwhile: reload it and try again") from exc
     if isinstance(record, EsketamineRecord):
         _queue_form(db, session, record, rules)
     audit.record(
