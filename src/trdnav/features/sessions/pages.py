@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -43,6 +44,7 @@ class SessionPage:
     tms: service.TmsContext | None
     deviations: list[dict[str, Any]]
     chart: str = ""
+    readings: list[dict[str, Any]] | None = None
 
 
 def session_page(
@@ -74,11 +76,20 @@ def session_page(
         from trdnav.domain.sessions import tms
 
         deviations = tms.deviations(rows[-1].detail, tms_ctx.protocol)
-    chart = ""
+    chart, readings = "", []
     if kind == "iv_ketamine" and rows:
         record, _ = parse_record(rows[-1].detail)
         assert isinstance(record, IvKetamineRecord)
         chart = vitals_svg(record.vitals, record.started_at)
+        readings = [
+            {
+                "at": v.at.astimezone(ZoneInfo(rules.tz)).strftime("%H:%M"),
+                "bp": f"{v.systolic}/{v.diastolic}",
+                "heart_rate": v.heart_rate,
+                "spo2": v.spo2,
+            }
+            for v in sorted(record.vitals, key=lambda v: v.at)
+        ]
         deviations = ketamine.deviations(record)
     if audited:
         audit.record(
@@ -106,6 +117,7 @@ def session_page(
         tms_ctx,
         deviations,
         chart,
+        readings,
     )
 
 
