@@ -3,9 +3,12 @@ a correction keeps the history, the REMS queue lists, prints as CSV and is marke
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
 
 from tests.cast import Member
 from tests.features.sessions.conftest import Api, book_history, enrol, new_patient
@@ -77,6 +80,10 @@ def test_record_correct_and_submit_in_the_workspace(
     assert "L9" in queue.text
     sheet = nina.get("/workspace/rems.csv")
     assert sheet.headers["content-type"].startswith("text/csv") and "L9" in sheet.text
+    printed = nina.get("/workspace/rems.pdf")
+    assert printed.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(printed.content)).pages[0].extract_text()
+    assert "Ana Diaz" in text and "150/95" in text and "L9" in text
     done = nina.post(f"/workspace/rems/{s1['id']}/submitted", {"reference": "CONF-1"})
     assert done.status_code == 303
     assert "No forms due" in nina.get("/workspace/rems").text

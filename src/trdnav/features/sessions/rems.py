@@ -150,3 +150,12 @@ def _cell(value: Any) -> str:
     text = str(value)
     # A spreadsheet must not run a cell as a formula.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def pdf(items: list[dict[str, Any]]) -> bytes:
+    """The forms as a tagged PDF, one per page, to print or fax."""
+    from trdnav.platform.pdf import render_pdf
+    from trdnav.platform.web.templating import templates
+
+    html = templates.env.get_template("sessions/rems_print.html").render(items=items)
+    return render_pdf(html, variant="pdf/ua-1")

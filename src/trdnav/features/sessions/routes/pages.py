@@ -154,6 +154,23 @@ def rems_csv(
     )
 
 
+@router.get("/workspace/rems.pdf")
+def rems_pdf(
+    status: str = "due",
+    actor: Actor = Depends(Require("rems.view")),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """The queue as a PDF, one form per page, to print or fax."""
+    status = "submitted" if status == "submitted" else "due"
+    items, _ = rems.queue(db, actor, status, utcnow(), 10_000)
+    db.commit()
+    return Response(
+        rems.pdf(items),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="rems-forms-{status}.pdf"'},
+    )
+
+
 @router.post("/workspace/rems/{session_id}/submitted")
 def rems_submitted(
     scoped: tuple[Actor, CourseSession] = Depends(FormWork),
