@@ -109,7 +109,9 @@ def test_each_refused_rule_names_its_field_and_stores_nothing(
     assert nina.get("/api/v1/rems/monitoring-forms").json()["items"] == []
 
     decided = esk(s1, bp_pre=high, prescriber_decision={"proceed": True, "reason": "Rechecked"})
-    assert priya.post(url, decided).status_code == 201
+    stored = priya.post(url, decided)
+    assert stored.status_code == 201
+    assert stored.json()["prescriber_decision"]["prescriber"] == "Priya"  # who decided
     # 84 mg after a 56 mg start is the label's schedule.
     s2 = sessions[1]
     assert nina.post(f"/api/v1/sessions/{s2['id']}/record", esk(s2, dose_mg=84)).status_code == 201
@@ -161,7 +163,10 @@ def test_the_clinic_hard_stop_refuses_a_dose_and_alerts_after_it(
     url = f"/api/v1/sessions/{s1['id']}/record"
     decision = {"proceed": True, "reason": "Benefit outweighs risk"}
     over = esk(s1, bp_pre={"systolic": 182, "diastolic": 100}, prescriber_decision=decision)
-    assert _fields(nina.post(url, over)) == {"bp_pre"}
+    assert _fields(api["priya"].post(url, over)) == {"bp_pre"}
+    # A nurse records the prescriber's decision naming the prescriber.
+    above = esk(s1, bp_pre={"systolic": 150, "diastolic": 92}, prescriber_decision=decision)
+    assert _fields(nina.post(url, above)) == {"prescriber_decision.prescriber"}
     risen = esk(s1, bp_40min={"systolic": 190, "diastolic": 112}, respiratory_depression=True)
     assert _fields(nina.post(url, risen)) == {"respiratory_depression_resolved"}
     risen["respiratory_depression_resolved"] = True

@@ -56,7 +56,13 @@ def test_record_correct_and_submit_in_the_workspace(
     assert "Not recorded yet" in refused.text
 
     decided = _form(
-        s1, tz, **{"prescriber_decision.proceed": "true", "prescriber_decision.reason": "Rechecked"}
+        s1,
+        tz,
+        **{
+            "prescriber_decision.proceed": "true",
+            "prescriber_decision.reason": "Rechecked",
+            "prescriber_decision.prescriber": "Dr Priya",
+        },
     )
     ok = nina.post(f"/workspace/sessions/{s1['id']}/record", decided)
     assert ok.status_code == 303, ok.text

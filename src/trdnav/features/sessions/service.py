@@ -139,6 +139,13 @@ def record_session(
         )
     rules = clinic_rules(db, actor.clinic_id)
     errors = _refusals(db, session, record, rules, now)
+    if isinstance(record, EsketamineRecord) and record.prescriber_decision is not None:
+        decision = record.prescriber_decision
+        if actor.role == "prescriber" and not decision.prescriber:
+            decision.prescriber = actor.display_name or actor.email
+        elif not decision.prescriber:
+            message = "Name the prescriber who decided (a nurse records the decision for them)"
+            errors.append({"field": "prescriber_decision.prescriber", "message": message})
     if errors:
         raise InvalidRequest(errors)
     row = SessionRecord(

@@ -58,6 +58,15 @@ ESKETAMINE: tuple[Field, ...] = (
         "Blood pressure",
     ),
     Field(
+        "prescriber_decision.prescriber",
+        "Prescriber who decided",
+        "text",
+        "Filled in for you when you are the prescriber.",
+        (),
+        False,
+        "Blood pressure",
+    ),
+    Field(
         "prescriber_decision.reason",
         "Reason for the decision",
         "text",
@@ -386,6 +395,8 @@ def to_body(kind: str, data: dict[str, Any], tz: str) -> dict[str, Any]:
             "proceed": proceed == "true",
             "reason": data.get("prescriber_decision.reason", ""),
         }
+        if data.get("prescriber_decision.prescriber"):
+            body["prescriber_decision"]["prescriber"] = data["prescriber_decision.prescriber"]
     if data.get("reason"):
         body["reason"] = data["reason"]
     return body
@@ -424,6 +435,7 @@ def to_values(detail: dict[str, Any], tz: str) -> dict[str, Any]:
     if decision:
         values["prescriber_decision.proceed"] = "true" if decision["proceed"] else "false"
         values["prescriber_decision.reason"] = decision["reason"]
+        values["prescriber_decision.prescriber"] = decision.get("prescriber") or ""
     return values
 
 
