@@ -81,6 +81,9 @@ def test_record_correct_and_submit_in_the_workspace(
     page = nina.get(f"/workspace/sessions/{s1['id']}").text
     assert "Lot misread" in page and "First record" in page
 
+    read = cast["alice"].get(f"/workspace/sessions/{s1['id']}").text  # admins read, not record
+    assert "Current record (version 2)" in read and "L9" in read and "150/95" in read
+    assert "Save correction" not in read
     queue = nina.get("/workspace/rems")
     assert queue.status_code == 200 and "overdue" in queue.text and "150/95" in queue.text
     assert "L9" in queue.text
