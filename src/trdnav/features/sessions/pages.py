@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from trdnav.domain.sessions import ketamine
 from trdnav.domain.sessions.chart import vitals_svg
 from trdnav.domain.sessions.forms import KIND_OF_OPTION, IvKetamineRecord, parse_record
-from trdnav.features.sessions import rems, service, webforms
+from trdnav.features.sessions import fieldsets, rems, service, webforms
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.storage.models import (
@@ -66,7 +66,7 @@ def session_page(
     if rows:
         values = webforms.to_values(rows[-1].detail, rules.tz)
         phase = service.phase_of(db, rows[-1], rules.tz)
-    elif kind in webforms.FIELDS:
+    elif kind in fieldsets.FIELDS:
         values = defaults(db, session, kind, rules.tz)
     tms_ctx = service.tms_context(db, session, rules) if kind == "tms" else None
     if tms_ctx is not None and not rows:
@@ -123,7 +123,7 @@ def session_page(
 
 def defaults(db: Session, session: CourseSession, kind: str, tz: str) -> dict[str, Any]:
     """A new record's starting values: the booked time, and for esketamine the label's dose."""
-    start = webforms._local_input(session.starts_at.isoformat(), tz)
+    start = webforms.local_input(session.starts_at.isoformat(), tz)
     if kind == "esketamine":
         earlier = service.latest_records(db, session.patient_id, "esketamine")
         last = int(earlier[-1].dose_mg or 0) if earlier else None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
-from trdnav.features.sessions import billing, board, pages, rems, service, webforms
+from trdnav.features.sessions import billing, board, fieldsets, pages, rems, service, webforms
 from trdnav.features.sessions.service import StateConflict
 from trdnav.platform.access import Actor, Forbidden
 from trdnav.platform.errors import InvalidRequest
@@ -40,7 +40,7 @@ def _page(
     db.commit()
     context = {
         "page": page,
-        "groups": webforms.groups(page.kind) if page.kind in webforms.FIELDS else [],
+        "groups": webforms.groups(page.kind) if page.kind in fieldsets.FIELDS else [],
         "values": values if values is not None else page.values,
         "vitals_n": webforms.vital_rows(values if values is not None else page.values),
         "errors": errors or [],
@@ -74,7 +74,7 @@ def session_record(
     kind = str(data.get("kind") or "")
     tz = service.clinic_rules(db, actor.clinic_id).tz
     try:
-        if kind not in webforms.FIELDS:
+        if kind not in fieldsets.FIELDS:
             raise InvalidRequest([{"field": "kind", "message": "Choose the kind of record"}])
         body = webforms.to_body(kind, data, tz)
         service.record_session(db, actor, session, body, utcnow())
