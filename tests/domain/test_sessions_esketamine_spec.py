@@ -29,6 +29,10 @@ SAFE: dict[str, Any] = {
 DECIDED = {"proceed": True, "reason": "Rechecked after rest; benefit outweighs risk"}
 HARD = {"systolic": 180, "diastolic": 110}
 EARLIER_56 = [(GIVEN - timedelta(days=3), 56)]
+D = timedelta(days=1)
+WEEK1_TWO = [(GIVEN - 4 * D, 56), (GIVEN - 2 * D, 56)]  # first dose 4 days ago: week 1
+WEEK5_ONE = [(GIVEN - 30 * D, 56), (GIVEN - 2 * D, 56)]  # first dose 30 days ago: week 5
+WEEK9_ONE = [(GIVEN - 57 * D, 56), (GIVEN - 1 * D, 84)]  # first dose 57 days ago: week 9
 
 
 def row(name: str, record: dict[str, Any], ctx: dict[str, Any], refused: set[str]) -> Any:
@@ -66,6 +70,12 @@ ROWS = [
     row("discharged without BP at discharge",  {"bp_discharge": None},                          {},                                   {"bp_discharge"}),
     row("discharged without BP at 40 min",     {"bp_40min": None},                              {},                                   {"bp_40min"}),
     row("still monitoring: no discharge yet",  {"discharged_at": None, "bp_40min": None, "bp_discharge": None, "sedation_resolved": False}, {}, set()),
+    row("third dose in induction week 1",     {},                                              {"earlier_doses": WEEK1_TWO},         {"administered_at"}),
+    row("second dose in induction week",     {},                                              {"earlier_doses": EARLIER_56},        set()),
+    row("second dose the same day",          {},                                              {"earlier_doses": [(GIVEN - timedelta(hours=3), 56)]}, {"administered_at"}),
+    row("second dose in week 5 (weekly)",    {},                                              {"earlier_doses": WEEK5_ONE},         {"administered_at"}),
+    row("first dose of week 5",              {},                                              {"earlier_doses": [(GIVEN - 30 * D, 56)]}, set()),
+    row("second dose in week 9",             {},                                              {"earlier_doses": WEEK9_ONE},         {"administered_at"}),
     row("dose in the future",                  {"administered_at": NOW + timedelta(minutes=1), "discharged_at": None}, {},           {"administered_at"}),
     row("discharge in the future",             {"discharged_at": NOW + timedelta(minutes=5)},   {},                                   {"discharged_at"}),
 ]

@@ -125,3 +125,55 @@ def test_prescriber_records_an_esketamine_session(desk: Page, ws_server: Workspa
         expect(plain.get_by_role("button", name="Save record")).to_be_visible()
     finally:
         nojs.close()
+
+
+def test_iv_ketamine_vitals_chart(desk: Page, ws_server: WorkspaceServer) -> None:
+    cora = ws_server.cli("tokens", "create", "cora@demo.example", "--clinic", "demo", "--name", "k")
+    priya = ws_server.cli(
+        "tokens", "create", "priya@demo.example", "--clinic", "demo", "--name", "k"
+    )
+    assert cora.returncode == 0 and priya.returncode == 0
+    patient = _api(
+        ws_server,
+        cora.stdout.strip(),
+        "/api/v1/patients",
+        {"given_name": "Ike", "family_name": "Infusion", "birth_date": "1985-06-07"},
+    )
+    start = date.today() - timedelta(days=20)
+    course = _api(
+        ws_server,
+        cora.stdout.strip(),
+        f"/api/v1/patients/{patient['id']}/courses",
+        {"option": "iv_ketamine", "start_on": start.isoformat(), "preferred_time": "09:00"},
+    )
+    s1 = course["sessions"][0]
+    t0 = datetime.fromisoformat(s1["starts_at"])
+    readings = [(0, 122, 78, 70), (10, 130, 82, 74), (20, 136, 86, 78), (40, 142, 90, 82),
+                (55, 134, 84, 76), (70, 126, 80, 72)]  # fmt: skip
+    body = {
+        "kind": "iv_ketamine",
+        "weight_kg": 72,
+        "dose_mg_per_kg": 0.5,
+        "infusion_minutes": 40,
+        "started_at": t0.isoformat(),
+        "vitals": [
+            {
+                "at": (t0 + timedelta(minutes=m)).isoformat(),
+                "systolic": s,
+                "diastolic": d,
+                "heart_rate": hr,
+                "spo2": 98,
+            }
+            for m, s, d, hr in readings
+        ],
+        "discharged_at": (t0 + timedelta(minutes=95)).isoformat(),
+        "discharged_to_adult": True,
+    }
+    _api(ws_server, priya.stdout.strip(), f"/api/v1/sessions/{s1['id']}/record", body)
+    page = desk
+    _sign_in_fresh(page, ws_server, "alice@demo.example")
+    page.goto(ws_server.url(f"/workspace/sessions/{s1['id']}"))
+    chart = page.get_by_role("img", name="Vital signs during the session")
+    expect(chart).to_be_visible()
+    assert_accessible(page)
+    shot(page, "sessions-05-iv-ketamine-chart")

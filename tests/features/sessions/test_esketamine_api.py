@@ -109,7 +109,9 @@ def test_each_refused_rule_names_its_field_and_stores_nothing(
     assert nina.get("/api/v1/rems/monitoring-forms").json()["items"] == []
 
     decided = esk(s1, bp_pre=high, prescriber_decision={"proceed": True, "reason": "Rechecked"})
-    assert priya.post(url, decided).status_code == 201
+    stored = priya.post(url, decided)
+    assert stored.status_code == 201
+    assert stored.json()["prescriber_decision"]["prescriber"] == "Priya"  # who decided
     # 84 mg after a 56 mg start is the label's schedule.
     s2 = sessions[1]
     assert nina.post(f"/api/v1/sessions/{s2['id']}/record", esk(s2, dose_mg=84)).status_code == 201
@@ -161,7 +163,10 @@ def test_the_clinic_hard_stop_refuses_a_dose_and_alerts_after_it(
     url = f"/api/v1/sessions/{s1['id']}/record"
     decision = {"proceed": True, "reason": "Benefit outweighs risk"}
     over = esk(s1, bp_pre={"systolic": 182, "diastolic": 100}, prescriber_decision=decision)
-    assert _fields(nina.post(url, over)) == {"bp_pre"}
+    assert _fields(api["priya"].post(url, over)) == {"bp_pre"}
+    # A nurse records the prescriber's decision naming the prescriber.
+    above = esk(s1, bp_pre={"systolic": 150, "diastolic": 92}, prescriber_decision=decision)
+    assert _fields(nina.post(url, above)) == {"prescriber_decision.prescriber"}
     risen = esk(s1, bp_40min={"systolic": 190, "diastolic": 112}, respiratory_depression=True)
     assert _fields(nina.post(url, risen)) == {"respiratory_depression_resolved"}
     risen["respiratory_depression_resolved"] = True
@@ -173,3 +178,40 @@ def test_the_clinic_hard_stop_refuses_a_dose_and_alerts_after_it(
     assert nina.post(url, {**risen, "reason": "typo in lot"}).status_code == 201
     with runtime.db() as db:
         assert len(db.scalars(select(SafetyAlert)).all()) == 2
+
+
+def test_a_cancelled_session_cannot_be_recorded(api: dict[str, Api]) -> None:
+    cora, nina = api["cora"], api["nina"]
+    pid = new_patient(cora)
+    s1, s2 = book_history(cora, pid, "esketamine")[:2]
+    enrol(nina, pid)
+    assert cora.post(f"/api/v1/sessions/{s2['id']}/cancel", {"reason": "ill"}).status_code == 200
+    r = nina.post(f"/api/v1/sessions/{s2['id']}/record", esk(s2))
+    assert r.status_code == 409 and r.json()["errors"][0]["field"] == "session"
+    tms = {
+        "kind": "tms",
+        "coil": "figure8",
+        "target": "left_dlpfc",
+        "motor_threshold_pct": 50,
+        "intensity_pct_mt": 120,
+        "frequency_hz": 10,
+        "pulses": 3000,
+    }
+    wrong = nina.post(f"/api/v1/sessions/{s1['id']}/record", tms)
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "kind"
+
+
+def test_two_records_at_once_store_one_version(api: dict[str, Api], runtime: Runtime) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cora, nina, priya = api["cora"], api["nina"], api["priya"]
+    pid = new_patient(cora)
+    s1 = book_history(cora, pid, "esketamine")[0]
+    enrol(nina, pid)
+    url = f"/api/v1/sessions/{s1['id']}/record"
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(lambda who: who.post(url, esk(s1)).status_code, [nina, priya]))
+    assert codes[0] == 201 and codes[1] in (409, 422)  # never a server error
+    with runtime.db() as db:
+        rows = db.scalars(select(SessionRecord).where(SessionRecord.session_id == s1["id"]))
+        assert [r.version for r in rows] == [1]

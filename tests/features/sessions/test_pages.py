@@ -3,9 +3,12 @@ a correction keeps the history, the REMS queue lists, prints as CSV and is marke
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
 
 from tests.cast import Member
 from tests.features.sessions.conftest import Api, book_history, enrol, new_patient
@@ -53,7 +56,13 @@ def test_record_correct_and_submit_in_the_workspace(
     assert "Not recorded yet" in refused.text
 
     decided = _form(
-        s1, tz, **{"prescriber_decision.proceed": "true", "prescriber_decision.reason": "Rechecked"}
+        s1,
+        tz,
+        **{
+            "prescriber_decision.proceed": "true",
+            "prescriber_decision.reason": "Rechecked",
+            "prescriber_decision.prescriber": "Dr Priya",
+        },
     )
     ok = nina.post(f"/workspace/sessions/{s1['id']}/record", decided)
     assert ok.status_code == 303, ok.text
@@ -72,11 +81,18 @@ def test_record_correct_and_submit_in_the_workspace(
     page = nina.get(f"/workspace/sessions/{s1['id']}").text
     assert "Lot misread" in page and "First record" in page
 
+    read = cast["alice"].get(f"/workspace/sessions/{s1['id']}").text  # admins read, not record
+    assert "Current record (version 2)" in read and "L9" in read and "150/95" in read
+    assert "Save correction" not in read
     queue = nina.get("/workspace/rems")
     assert queue.status_code == 200 and "overdue" in queue.text and "150/95" in queue.text
     assert "L9" in queue.text
     sheet = nina.get("/workspace/rems.csv")
     assert sheet.headers["content-type"].startswith("text/csv") and "L9" in sheet.text
+    printed = nina.get("/workspace/rems.pdf")
+    assert printed.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(printed.content)).pages[0].extract_text()
+    assert "Ana Diaz" in text and "150/95" in text and "L9" in text
     done = nina.post(f"/workspace/rems/{s1['id']}/submitted", {"reference": "CONF-1"})
     assert done.status_code == 303
     assert "No forms due" in nina.get("/workspace/rems").text

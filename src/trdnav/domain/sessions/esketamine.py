@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from trdnav.domain.sessions.facts import EsketamineFacts, facts
+from trdnav.domain.sessions.facts import EsketamineFacts, EsketaminePhase, facts
 from trdnav.domain.sessions.forms import BloodPressure, EsketamineRecord
 
 
@@ -23,6 +24,7 @@ class EsketamineContext:
     age_years: int | None
     earlier_doses: list[tuple[datetime, int]] = field(default_factory=list)
     hard_stop: BloodPressure | None = None
+    tz: str = "UTC"  # the clinic's zone: days and weeks are its local ones
 
 
 def first_dose_expected(age_years: int | None, f: EsketamineFacts) -> int | None:
@@ -32,14 +34,47 @@ def first_dose_expected(age_years: int | None, f: EsketamineFacts) -> int | None
     return f.first_dose_mg_older if age_years >= f.older_age else f.first_dose_mg
 
 
+def _phase(week: int, f: EsketamineFacts) -> EsketaminePhase:
+    for p in f.phases:
+        if week >= p.first_week and (p.last_week is None or week <= p.last_week):
+            return p
+    return f.phases[-1]
+
+
 def phase(first_dose_on: date, on: date, f: EsketamineFacts | None = None) -> tuple[int, str]:
     """The week of treatment (1-based, from the first dose) and the label's phase name."""
     f = f or facts().esketamine
     week = max(1, (on - first_dose_on).days // 7 + 1)
-    for p in f.phases:
-        if week >= p.first_week and (p.last_week is None or week <= p.last_week):
-            return week, p.name
-    return week, f.phases[-1].name
+    return week, _phase(week, f).name
+
+
+def _schedule(
+    rec: EsketamineRecord, ctx: EsketamineContext, f: EsketamineFacts
+) -> list[dict[str, str]]:
+    """At most one dose a day and the phase's doses a week (weeks from the first dose)."""
+    zone = ZoneInfo(ctx.tz)
+    day = rec.administered_at.astimezone(zone).date()
+    others = [at.astimezone(zone).date() for at, _ in ctx.earlier_doses]
+    if not others:
+        return []
+    if day in others:
+        return [
+            {"field": "administered_at", "message": "Another esketamine dose was given that day"}
+        ]
+    first = min([*others, day])
+    week = (day - first).days // 7
+    same_week = [d for d in others if (d - first).days // 7 == week]
+    p = _phase(week + 1, f)
+    if len(same_week) >= p.max_per_week:
+        given = ", ".join(d.isoformat() for d in sorted(same_week))
+        return [
+            {
+                "field": "administered_at",
+                "message": f"{p.name}: at most {p.max_per_week} dose(s) in treatment week "
+                f"{week + 1}, already given {given}",
+            }
+        ]
+    return []
 
 
 def above_guide(bp: BloodPressure, f: EsketamineFacts | None = None) -> bool:
@@ -74,6 +109,7 @@ def refusals(rec: EsketamineRecord, ctx: EsketamineContext) -> list[dict[str, st
     elif ctx.enrolled_on > given.date():
         refuse("rems_enrolment", f"The REMS enrolment ({ctx.enrolled_on}) is after this dose")
     out.extend(_dose(rec, ctx, f))
+    out.extend(_schedule(rec, ctx, f))
     out.extend(_pressure(rec, ctx, f))
     if rec.discharged_at is not None:
         out.extend(_discharge(rec, ctx, f))

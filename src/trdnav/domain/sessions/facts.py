@@ -21,6 +21,7 @@ class EsketaminePhase(_Data):
     name: str = Field(min_length=1)
     first_week: int = Field(ge=1)
     last_week: int | None = None
+    max_per_week: int = Field(ge=1)
     source_ids: list[str] = Field(min_length=1)
 
 

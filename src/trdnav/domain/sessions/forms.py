@@ -93,6 +93,8 @@ class AdverseEvent(_Form):
 class PrescriberDecision(_Form):
     proceed: bool
     reason: Text
+    # Who decided: filled in when a prescriber records it; a nurse names the prescriber.
+    prescriber: Short | None = None
 
 
 class TmsRecord(_Form):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from trdnav.domain.sessions import ketamine
 from trdnav.domain.sessions.chart import vitals_svg
 from trdnav.domain.sessions.forms import KIND_OF_OPTION, IvKetamineRecord, parse_record
-from trdnav.features.sessions import rems, service, webforms
+from trdnav.features.sessions import fieldsets, rems, service, webforms
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.storage.models import (
@@ -43,6 +44,7 @@ class SessionPage:
     tms: service.TmsContext | None
     deviations: list[dict[str, Any]]
     chart: str = ""
+    readings: list[dict[str, Any]] | None = None
 
 
 def session_page(
@@ -64,7 +66,7 @@ def session_page(
     if rows:
         values = webforms.to_values(rows[-1].detail, rules.tz)
         phase = service.phase_of(db, rows[-1], rules.tz)
-    elif kind in webforms.FIELDS:
+    elif kind in fieldsets.FIELDS:
         values = defaults(db, session, kind, rules.tz)
     tms_ctx = service.tms_context(db, session, rules) if kind == "tms" else None
     if tms_ctx is not None and not rows:
@@ -74,11 +76,20 @@ def session_page(
         from trdnav.domain.sessions import tms
 
         deviations = tms.deviations(rows[-1].detail, tms_ctx.protocol)
-    chart = ""
+    chart, readings = "", []
     if kind == "iv_ketamine" and rows:
         record, _ = parse_record(rows[-1].detail)
         assert isinstance(record, IvKetamineRecord)
         chart = vitals_svg(record.vitals, record.started_at)
+        readings = [
+            {
+                "at": v.at.astimezone(ZoneInfo(rules.tz)).strftime("%H:%M"),
+                "bp": f"{v.systolic}/{v.diastolic}",
+                "heart_rate": v.heart_rate,
+                "spo2": v.spo2,
+            }
+            for v in sorted(record.vitals, key=lambda v: v.at)
+        ]
         deviations = ketamine.deviations(record)
     if audited:
         audit.record(
@@ -106,12 +117,13 @@ def session_page(
         tms_ctx,
         deviations,
         chart,
+        readings,
     )
 
 
 def defaults(db: Session, session: CourseSession, kind: str, tz: str) -> dict[str, Any]:
     """A new record's starting values: the booked time, and for esketamine the label's dose."""
-    start = webforms._local_input(session.starts_at.isoformat(), tz)
+    start = webforms.local_input(session.starts_at.isoformat(), tz)
     if kind == "esketamine":
         earlier = service.latest_records(db, session.patient_id, "esketamine")
         last = int(earlier[-1].dose_mg or 0) if earlier else None

@@ -101,6 +101,15 @@ def queue(
     return items, str(start + limit) if more else None
 
 
+def form_of(db: Session, session: CourseSession) -> RemsForm:
+    """The REMS form of a session; 422 naming `session_id` when it has none."""
+    form = db.get(RemsForm, session.id)
+    if form is None:
+        message = "this session has no REMS form (no esketamine dose recorded)"
+        raise InvalidRequest([{"field": "session_id", "message": message}])
+    return form
+
+
 def submit(
     db: Session, actor: Actor, form: RemsForm, reference: str | None, now: datetime
 ) -> RemsForm:
@@ -141,3 +150,12 @@ def _cell(value: Any) -> str:
     text = str(value)
     # A spreadsheet must not run a cell as a formula.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def pdf(items: list[dict[str, Any]]) -> bytes:
+    """The forms as a tagged PDF, one per page, to print or fax."""
+    from trdnav.platform.pdf import render_pdf
+    from trdnav.platform.web.templating import templates
+
+    html = templates.env.get_template("sessions/rems_print.html").render(items=items)
+    return render_pdf(html, variant="pdf/ua-1")

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trdnav.domain.scheduling.calendar import to_local
@@ -138,6 +139,13 @@ def record_session(
         )
     rules = clinic_rules(db, actor.clinic_id)
     errors = _refusals(db, session, record, rules, now)
+    if isinstance(record, EsketamineRecord) and record.prescriber_decision is not None:
+        decision = record.prescriber_decision
+        if actor.role == "prescriber" and not decision.prescriber:
+            decision.prescriber = actor.display_name or actor.email
+        elif not decision.prescriber:
+            message = "Name the prescriber who decided (a nurse records the decision for them)"
+            errors.append({"field": "prescriber_decision.prescriber", "message": message})
     if errors:
         raise InvalidRequest(errors)
     row = SessionRecord(
@@ -158,7 +166,10 @@ def record_session(
     )
     db.add(row)
     session.status, session.updated_at = "delivered", now
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as exc:  # another version was stored at the same moment
+        raise StateConflict("The record was changed meanwhile: reload it and try again") from exc
     if isinstance(record, EsketamineRecord):
         _queue_form(db, session, record, rules)
     audit.record(
@@ -192,6 +203,7 @@ def _refusals(
             age_years=age_on(patient.date_of_birth if patient else None, day),
             earlier_doses=earlier,
             hard_stop=rules.settings.bp_hard_stop,
+            tz=rules.tz,
         )
         return esketamine.refusals(record, ctx)
     if isinstance(record, IvKetamineRecord):

@@ -12,19 +12,19 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
-from trdnav.features.sessions import billing, board, pages, rems, service, webforms
+from trdnav.features.sessions import billing, board, fieldsets, pages, rems, service, webforms
 from trdnav.features.sessions.service import StateConflict
 from trdnav.platform.access import Actor, Forbidden
 from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import form_data, form_dict, unit_of_work
-from trdnav.storage.models import CourseSession, Patient, RemsForm
+from trdnav.storage.models import CourseSession, Patient
 
 router = APIRouter(route_class=WorkspaceRoute, dependencies=[Depends(require_csrf)])
 SessionRead = Scoped(CourseSession, "session_id", "sessions.view")
 SessionRecordIt = Scoped(CourseSession, "session_id", "sessions.record")
 PatientRems = Scoped(Patient, "patient_id", "rems.work")
-FormWork = Scoped(RemsForm, "session_id", "rems.work")
+FormWork = Scoped(CourseSession, "session_id", "rems.work")
 
 
 def _page(
@@ -40,7 +40,7 @@ def _page(
     db.commit()
     context = {
         "page": page,
-        "groups": webforms.groups(page.kind) if page.kind in webforms.FIELDS else [],
+        "groups": webforms.groups(page.kind) if page.kind in fieldsets.FIELDS else [],
         "values": values if values is not None else page.values,
         "vitals_n": webforms.vital_rows(values if values is not None else page.values),
         "errors": errors or [],
@@ -74,7 +74,7 @@ def session_record(
     kind = str(data.get("kind") or "")
     tz = service.clinic_rules(db, actor.clinic_id).tz
     try:
-        if kind not in webforms.FIELDS:
+        if kind not in fieldsets.FIELDS:
             raise InvalidRequest([{"field": "kind", "message": "Choose the kind of record"}])
         body = webforms.to_body(kind, data, tz)
         service.record_session(db, actor, session, body, utcnow())
@@ -154,17 +154,34 @@ def rems_csv(
     )
 
 
+@router.get("/workspace/rems.pdf")
+def rems_pdf(
+    status: str = "due",
+    actor: Actor = Depends(Require("rems.view")),
+    db: Session = Depends(unit_of_work),
+) -> Response:
+    """The queue as a PDF, one form per page, to print or fax."""
+    status = "submitted" if status == "submitted" else "due"
+    items, _ = rems.queue(db, actor, status, utcnow(), 10_000)
+    db.commit()
+    return Response(
+        rems.pdf(items),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="rems-forms-{status}.pdf"'},
+    )
+
+
 @router.post("/workspace/rems/{session_id}/submitted")
 def rems_submitted(
-    scoped: tuple[Actor, RemsForm] = Depends(FormWork),
+    scoped: tuple[Actor, CourseSession] = Depends(FormWork),
     form: FormData = Depends(form_data),
     db: Session = Depends(unit_of_work),
 ) -> Response:
     """Mark one form submitted."""
-    actor, rems_form = scoped
+    actor, session = scoped
     data = form_dict(form)
     try:
-        rems.submit(db, actor, rems_form, data.get("reference"), utcnow())
+        rems.submit(db, actor, rems.form_of(db, session), data.get("reference"), utcnow())
     except InvalidRequest:
         db.rollback()
         return RedirectResponse("/workspace/rems", status_code=303)
