@@ -15,7 +15,7 @@ from trdnav.storage.models.base import Base
 from trdnav.storage.models.coverage import AuthorizationEvent, PriorAuthorization
 from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
 from trdnav.storage.models.jobs import Job
-from trdnav.storage.models.measurement import MeasureLink
+from trdnav.storage.models.measurement import CourseOutcome, MeasureLink
 from trdnav.storage.models.public import Clinic, ConsultationRequest, IdempotencyKey, RateLimitHit
 from trdnav.storage.models.records import (
     Administration,
@@ -49,6 +49,7 @@ __all__ = [
     "ConsultationRequest",
     "ConsultationTriage",
     "Course",
+    "CourseOutcome",
     "CourseSession",
     "Diagnosis",
     "IdempotencyKey",

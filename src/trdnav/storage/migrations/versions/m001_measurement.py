@@ -1,4 +1,5 @@
-"""Measurement-based care (issue 10): administrations linked to a course, self-report links.
+"""Measurement-based care (issue 10): administrations linked to a course, self-report links,
+each course's outcome row for the dashboard.
 
 Revision ID: m001
 Revises: n001
@@ -54,9 +55,27 @@ def upgrade() -> None:
             nullable=True,
         ),
     )
+    op.create_table(
+        "measure_course_outcomes",
+        sa.Column("course_id", sa.String(36), sa.ForeignKey("courses.id"), primary_key=True),
+        sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
+        sa.Column("option", sa.String(32), nullable=False),
+        sa.Column("first_at", UTCDateTime(), nullable=True),
+        sa.Column("baseline_total", sa.Integer, nullable=True),
+        sa.Column("end_total", sa.Integer, nullable=True),
+        sa.Column("end_at", UTCDateTime(), nullable=True),
+        sa.Column("refreshed_at", UTCDateTime(), nullable=False),
+    )
+    op.create_index(
+        "ix_measure_course_outcomes_clinic", "measure_course_outcomes", ["clinic_id", "option"]
+    )
+    # Completed courses of a clinic, by option, for the outcomes dashboard.
+    op.create_index("ix_courses_clinic_status", "courses", ["clinic_id", "status", "option"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_courses_clinic_status", "courses")
+    op.drop_table("measure_course_outcomes")
     op.drop_table("measure_links")
     with op.batch_alter_table("ws_administrations") as batch:
         batch.drop_index("ix_ws_administrations_course_id")
