@@ -55,7 +55,9 @@ def bench_dashboard(administrations: int, runs: int = 30) -> dict[str, Any]:
         now = datetime.now(UTC)
         with rt.db.begin() as db:
             clinic = db.query(Clinic).filter_by(id=rt.clinic_id).one()
-            create_user(db, "bench@demo.example", "prescriber", clinic, "quiet harbor lantern 42", now)
+            create_user(
+                db, "bench@demo.example", "prescriber", clinic, "quiet harbor lantern 42", now
+            )
             _, token = create_token(db, "bench@demo.example", clinic.slug, "bench", now)
         request: list[float] = []
         with TestClient(create_app(settings, rt)) as client:

@@ -25,7 +25,7 @@ from trdnav.domain.evidence.loader import Evidence
 from trdnav.domain.measures import instruments, progress
 from trdnav.domain.measures.progress import Interval
 from trdnav.platform.errors import InvalidRequest
-from trdnav.storage.models import Course, CourseOutcome
+from trdnav.storage.models import CourseOutcome
 from trdnav.storage.types import UTCDateTime
 
 _REFRESH = """
@@ -46,8 +46,9 @@ WITH firsts AS (
     WHERE a.clinic_id = :clinic AND a.instrument = 'phq9' AND a.administered_at IS NOT NULL
 )
 INSERT INTO measure_course_outcomes
-    (course_id, clinic_id, option, first_at, baseline_total, end_total, end_at, refreshed_at)
-SELECT c.id, c.clinic_id, c.option, f.first_at,
+    (course_id, clinic_id, option, status, start_on, first_at, baseline_total, end_total, end_at,
+     refreshed_at)
+SELECT c.id, c.clinic_id, c.option, c.status, c.start_on, f.first_at,
        MAX(CASE WHEN r.phase = 0 THEN r.total END),
        MAX(CASE WHEN r.phase = 1 THEN r.total END),
        MAX(CASE WHEN r.phase = 1 THEN r.administered_at END),
@@ -56,7 +57,7 @@ FROM courses c
 JOIN firsts f ON f.course_id = c.id
 LEFT JOIN ranked r ON r.course_id = c.id AND r.rn = 1
 WHERE c.clinic_id = :clinic {course_ids}
-GROUP BY c.id, c.clinic_id, c.option, f.first_at
+GROUP BY c.id, c.clinic_id, c.option, c.status, c.start_on, f.first_at
 """
 
 
@@ -126,8 +127,9 @@ def dashboard(
     if start is not None and end is not None and end < start:
         raise InvalidRequest([{"field": "to", "message": "must not be before from"}])
     below = instruments.get("phq9").remission_below or 0
+    o = CourseOutcome
     measured = (
-        (Course.status == "completed")
+        (o.status == "completed")
         & CourseOutcome.baseline_total.is_not(None)
         & CourseOutcome.end_total.is_not(None)
     )
@@ -143,23 +145,22 @@ def dashboard(
 
     stmt = (
         select(
-            Course.option,
+            o.option,
             count(measured),
             count(responded),
             count(remitted),
-            count(Course.status == "discontinued"),
-            count((Course.status == "completed") & ~measured),
+            count(o.status == "discontinued"),
+            count((o.status == "completed") & ~measured),
         )
-        .outerjoin(CourseOutcome, CourseOutcome.course_id == Course.id)
-        .where(Course.clinic_id == clinic_id, Course.status.in_(("completed", "discontinued")))
-        .group_by(Course.option)
+        .where(o.clinic_id == clinic_id, o.status.in_(("completed", "discontinued")))
+        .group_by(o.option)
     )
     if option is not None:
-        stmt = stmt.where(Course.option == option)
+        stmt = stmt.where(o.option == option)
     if start is not None:
-        stmt = stmt.where(Course.start_on >= start)
+        stmt = stmt.where(o.start_on >= start)
     if end is not None:
-        stmt = stmt.where(Course.start_on <= end)
+        stmt = stmt.where(o.start_on <= end)
     found = {row[0]: row[1:] for row in db.execute(stmt).all()}
     out = []
     for oid, data in evidence.options.items():

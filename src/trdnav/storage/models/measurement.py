@@ -5,13 +5,12 @@ to the patient and nowhere else."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trdnav.storage.models.base import Base
-from trdnav.storage.models.scheduling import Course
 from trdnav.storage.types import UTCDateTime
 
 
@@ -37,22 +36,22 @@ class MeasureLink(Base):
 
 
 class CourseOutcome(Base):
-    """A course's PHQ-9 baseline and end score as the outcomes dashboard counts them, kept up to
-    date whenever a score linked to the course is recorded or the course ends (so the dashboard
-    reads one row per course instead of every administration)."""
+    """A course's PHQ-9 baseline and end score as the outcomes dashboard counts them, with the
+    course's option, status and start, kept up to date whenever a score linked to the course is
+    recorded or the course ends (the dashboard reads these rows only, never the
+    administrations or the courses)."""
 
     __tablename__ = "measure_course_outcomes"
     course_id: Mapped[str] = mapped_column(ForeignKey("courses.id"), primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"))
     option: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # the course's, copied at each refresh
+    start_on: Mapped[date] = mapped_column(Date)
     first_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     baseline_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
     end_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
     end_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    __table_args__ = (Index("ix_measure_course_outcomes_clinic", "clinic_id", "option"),)
-
-
-# The dashboard reads a clinic's courses by status and option (the index belongs to `courses`;
-# declared here, beside the query that needs it, so the scheduling models stay as they are).
-Index("ix_courses_clinic_status", Course.clinic_id, Course.status, Course.option)
+    __table_args__ = (
+        Index("ix_measure_course_outcomes_clinic", "clinic_id", "status", "option", "start_on"),
+    )

@@ -60,6 +60,8 @@ def upgrade() -> None:
         sa.Column("course_id", sa.String(36), sa.ForeignKey("courses.id"), primary_key=True),
         sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
         sa.Column("option", sa.String(32), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("start_on", sa.Date, nullable=False),
         sa.Column("first_at", UTCDateTime(), nullable=True),
         sa.Column("baseline_total", sa.Integer, nullable=True),
         sa.Column("end_total", sa.Integer, nullable=True),
@@ -67,14 +69,24 @@ def upgrade() -> None:
         sa.Column("refreshed_at", UTCDateTime(), nullable=False),
     )
     op.create_index(
-        "ix_measure_course_outcomes_clinic", "measure_course_outcomes", ["clinic_id", "option"]
+        "ix_measure_course_outcomes_clinic",
+        "measure_course_outcomes",
+        ["clinic_id", "status", "option", "start_on"],
     )
-    # Completed courses of a clinic, by option, for the outcomes dashboard.
-    op.create_index("ix_courses_clinic_status", "courses", ["clinic_id", "status", "option"])
+    # Courses that exist already have no linked scores yet: their rows say so (and the ended
+    # ones count as dropouts or as not measured from the start).
+    op.execute(
+        """
+        INSERT INTO measure_course_outcomes
+            (course_id, clinic_id, option, status, start_on, first_at, refreshed_at)
+        SELECT c.id, c.clinic_id, c.option, c.status, c.start_on, MIN(s.starts_at), c.updated_at
+        FROM courses c JOIN course_sessions s ON s.course_id = c.id AND s.status <> 'cancelled'
+        GROUP BY c.id, c.clinic_id, c.option, c.status, c.start_on, c.updated_at
+        """
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_courses_clinic_status", "courses")
     op.drop_table("measure_course_outcomes")
     op.drop_table("measure_links")
     with op.batch_alter_table("ws_administrations") as batch:
