@@ -115,3 +115,46 @@ def test_dashboard_and_csv(cast: dict[str, Member], clinic: None) -> None:
     bad = cast["alice"].get("/workspace/outcomes?from=yesterday")
     assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
     assert cast["cora"].get("/workspace/outcomes").status_code == 403
+
+
+def test_concurrent_end_scores_in_one_day_are_all_counted(
+    api: dict[str, Api], runtime: Any
+) -> None:
+    import threading
+
+    from trdnav.features.measurement import outcomes, service
+    from trdnav.platform.audit import Who
+    from trdnav.storage.models import Patient
+
+    made = [_course(api, f"Par{n}", 8 + n, [(-2, 20)], "completed") for n in range(4)]
+    barrier = threading.Barrier(len(made))
+    errors: list[BaseException] = []
+
+    def end_score(course: dict[str, Any], total: int) -> None:
+        first = datetime.fromisoformat(course["sessions"][0]["starts_at"])
+        barrier.wait()
+        try:
+            with runtime.db.begin() as db:
+                patient = db.get(Patient, course["patient_id"])
+                data = service.AdministrationCreate(
+                    instrument="phq9",
+                    answers=_answers(total),
+                    administered_at=first + timedelta(days=40),
+                    course_id=course["id"],
+                )
+                service.record_administration(db, patient, data, datetime.now(UTC), Who())
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=end_score, args=(c, t))
+        for c, t in zip(made, [4, 8, 12, 16], strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with runtime.db() as db:
+        (row,) = outcomes.dashboard(db, runtime.clinic_id, runtime.engine.evidence, "rtms")
+    assert (row.courses, row.response.successes, row.remission.successes) == (4, 2, 1)

@@ -7,25 +7,27 @@ discontinued courses; completed courses without both scores are counted as not m
 
 Each course's baseline and end score live in one row (`measure_course_outcomes`), refreshed by
 one set-based statement whenever a score linked to the course is recorded or the course ends,
-so the dashboard reads one row per course, never the administrations.
+and the counts of the day the course started (`measure_outcome_days`) are recomputed with it
+under a per-day lock; the dashboard sums day counts, never reading courses or administrations.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, case, func, select, text
+from sqlalchemy import BindParameter, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from trdnav.domain.evidence.loader import Evidence
 from trdnav.domain.measures import instruments, progress
 from trdnav.domain.measures.progress import Interval
 from trdnav.platform.errors import InvalidRequest
-from trdnav.storage.models import CourseOutcome
+from trdnav.storage.models import Course, OutcomeDay
 from trdnav.storage.types import UTCDateTime
 
 _REFRESH = """
@@ -61,19 +63,59 @@ GROUP BY c.id, c.clinic_id, c.option, c.status, c.start_on, f.first_at
 """
 
 
+_MEASURED = "status = 'completed' AND baseline_total IS NOT NULL AND end_total IS NOT NULL"
+_DAYS = f"""
+INSERT INTO measure_outcome_days
+    (clinic_id, option, start_on, courses, responses, remissions, dropouts, not_measured)
+SELECT clinic_id, option, start_on,
+       SUM(CASE WHEN {_MEASURED} THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {_MEASURED} AND baseline_total > 0 AND end_total * 2 <= baseline_total
+           THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {_MEASURED} AND end_total < :below THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = 'discontinued' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = 'completed' AND NOT ({_MEASURED}) THEN 1 ELSE 0 END)
+FROM measure_course_outcomes
+WHERE clinic_id = :clinic AND status IN ('completed', 'discontinued') {{bucket}}
+GROUP BY clinic_id, option, start_on
+"""
+
+
+def _lock(db: Session, *key: object) -> None:
+    """Serialize refreshes of one bucket across workers (PostgreSQL; SQLite has one writer)."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(repr(key).encode()).digest()
+    db.execute(
+        text("SELECT pg_advisory_xact_lock(:k)"),
+        {"k": int.from_bytes(digest[:8], "big", signed=True)},
+    )
+
+
 def refresh(
     db: Session, clinic_id: int, now: datetime, course_ids: list[str] | None = None
 ) -> None:
-    """Recompute the outcome rows of these courses (or every course of the clinic)."""
+    """Recompute the outcome rows of these courses (or every course of the clinic) and the day
+    counts they fall in."""
+    below = instruments.get("phq9").remission_below or 0
     delete = "DELETE FROM measure_course_outcomes WHERE clinic_id = :clinic"
     params: dict[str, object] = {"clinic": clinic_id}
+    buckets: list[tuple[str, date]] = []
     if course_ids is not None:
         if not course_ids:
             return
+        rows = db.execute(
+            select(Course.option, Course.start_on)
+            .where(Course.id.in_(course_ids), Course.clinic_id == clinic_id)
+            .distinct()
+        ).all()
+        buckets = sorted((option, day) for option, day in rows)
+        for option, day in buckets:
+            _lock(db, "outcomes", clinic_id, option, day.isoformat())
         delete += " AND course_id IN :ids"
         params["ids"] = list(course_ids)
         sql = _REFRESH.format(session_ids="AND s.course_id IN :ids", course_ids="AND c.id IN :ids")
     else:
+        _lock(db, "outcomes", clinic_id)
         sql = _REFRESH.format(session_ids="", course_ids="")
     expanding: list[BindParameter[Any]] = (
         [bindparam("ids", expanding=True)] if course_ids is not None else []
@@ -81,6 +123,16 @@ def refresh(
     db.execute(text(delete).bindparams(*expanding), params)
     insert = text(sql).bindparams(*expanding, bindparam("now", type_=UTCDateTime()))
     db.execute(insert, {**params, "now": now})
+    days = {"clinic": clinic_id, "below": below}
+    if course_ids is None:
+        db.execute(text("DELETE FROM measure_outcome_days WHERE clinic_id = :clinic"), days)
+        db.execute(text(_DAYS.format(bucket="")), days)
+        return
+    for option, day in buckets:
+        key = {**days, "option": option, "day": day}
+        where = "clinic_id = :clinic AND option = :option AND start_on = :day"
+        db.execute(text(f"DELETE FROM measure_outcome_days WHERE {where}"), key)
+        db.execute(text(_DAYS.format(bucket="AND option = :option AND start_on = :day")), key)
 
 
 @dataclass(frozen=True)
@@ -126,41 +178,25 @@ def dashboard(
     check_option(evidence, option)
     if start is not None and end is not None and end < start:
         raise InvalidRequest([{"field": "to", "message": "must not be before from"}])
-    below = instruments.get("phq9").remission_below or 0
-    o = CourseOutcome
-    measured = (
-        (o.status == "completed")
-        & CourseOutcome.baseline_total.is_not(None)
-        & CourseOutcome.end_total.is_not(None)
-    )
-    responded = (
-        measured
-        & (CourseOutcome.baseline_total > 0)
-        & (CourseOutcome.end_total * 2 <= CourseOutcome.baseline_total)
-    )
-    remitted = measured & (CourseOutcome.end_total < below)
-
-    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+    d = OutcomeDay
     stmt = (
         select(
-            o.option,
-            count(measured),
-            count(responded),
-            count(remitted),
-            count(o.status == "discontinued"),
-            count((o.status == "completed") & ~measured),
+            d.option,
+            func.sum(d.courses),
+            func.sum(d.responses),
+            func.sum(d.remissions),
+            func.sum(d.dropouts),
+            func.sum(d.not_measured),
         )
-        .where(o.clinic_id == clinic_id, o.status.in_(("completed", "discontinued")))
-        .group_by(o.option)
+        .where(d.clinic_id == clinic_id)
+        .group_by(d.option)
     )
     if option is not None:
-        stmt = stmt.where(o.option == option)
+        stmt = stmt.where(d.option == option)
     if start is not None:
-        stmt = stmt.where(o.start_on >= start)
+        stmt = stmt.where(d.start_on >= start)
     if end is not None:
-        stmt = stmt.where(o.start_on <= end)
+        stmt = stmt.where(d.start_on <= end)
     found = {row[0]: row[1:] for row in db.execute(stmt).all()}
     out = []
     for oid, data in evidence.options.items():

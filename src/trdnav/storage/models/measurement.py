@@ -55,3 +55,18 @@ class CourseOutcome(Base):
     __table_args__ = (
         Index("ix_measure_course_outcomes_clinic", "clinic_id", "status", "option", "start_on"),
     )
+
+
+class OutcomeDay(Base):
+    """The outcome counts of one clinic's courses of one option that started on one day: what
+    the dashboard sums (a few rows per option and day, never one per course)."""
+
+    __tablename__ = "measure_outcome_days"
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), primary_key=True)
+    option: Mapped[str] = mapped_column(String(32), primary_key=True)
+    start_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    courses: Mapped[int] = mapped_column(Integer)  # completed, with a baseline and an end score
+    responses: Mapped[int] = mapped_column(Integer)
+    remissions: Mapped[int] = mapped_column(Integer)
+    dropouts: Mapped[int] = mapped_column(Integer)
+    not_measured: Mapped[int] = mapped_column(Integer)

@@ -84,9 +84,32 @@ def upgrade() -> None:
         GROUP BY c.id, c.clinic_id, c.option, c.status, c.start_on, c.updated_at
         """
     )
+    op.create_table(
+        "measure_outcome_days",
+        sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), primary_key=True),
+        sa.Column("option", sa.String(32), primary_key=True),
+        sa.Column("start_on", sa.Date, primary_key=True),
+        sa.Column("courses", sa.Integer, nullable=False),
+        sa.Column("responses", sa.Integer, nullable=False),
+        sa.Column("remissions", sa.Integer, nullable=False),
+        sa.Column("dropouts", sa.Integer, nullable=False),
+        sa.Column("not_measured", sa.Integer, nullable=False),
+    )
+    op.execute(
+        """
+        INSERT INTO measure_outcome_days
+            (clinic_id, option, start_on, courses, responses, remissions, dropouts, not_measured)
+        SELECT clinic_id, option, start_on, 0, 0, 0,
+               SUM(CASE WHEN status = 'discontinued' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END)
+        FROM measure_course_outcomes WHERE status IN ('completed', 'discontinued')
+        GROUP BY clinic_id, option, start_on
+        """
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("measure_outcome_days")
     op.drop_table("measure_course_outcomes")
     op.drop_table("measure_links")
     with op.batch_alter_table("ws_administrations") as batch:
