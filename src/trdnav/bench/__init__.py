@@ -11,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from trdnav.bench import aid, assessment, scheduling
+from trdnav.bench import aid, assessment, outcomes, scheduling
 
 Benchmark = tuple[str, Callable[[bool], dict[str, Any]], Callable[[dict[str, Any]], list[str]]]
 BENCHMARKS: list[Benchmark] = [
     ("assessment", assessment.run, assessment.summary),
     ("aid", aid.run, aid.summary),
     ("scheduling", scheduling.run, scheduling.summary),
+    ("outcomes", outcomes.run, outcomes.summary),
 ]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from trdnav.cli.measurement import demo_app
 from trdnav.cli.scheduling import clinics_app, jobs_app, plan_command, tokens_app
 from trdnav.cli.workspace import audit_app, users_app
 from trdnav.platform.settings import Settings, get_settings
@@ -30,6 +31,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(clinics_app, name="clinics")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(demo_app, name="demo")
 app.command("plan")(plan_command)
 
 DatabaseOpt = Annotated[

@@ -5,6 +5,7 @@ clinician's measurements page with its QR code."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -132,3 +133,19 @@ def test_clinician_sees_scores_and_hands_over_a_qr_code(
     expect(page.locator(".qr svg")).to_be_visible()
     assert_accessible(page)
     shot(page, "63-measure-link-qr")
+
+
+def test_outcomes_dashboard(desk: Page, ws_server: WorkspaceServer) -> None:
+    seeded = ws_server.cli("demo", "seed-outcomes", "--administrations", "4000")
+    assert seeded.returncode == 0, seeded.stderr
+    page = desk
+    sign_in(page, ws_server, "alice@demo.example")
+    page.get_by_role("link", name="Outcomes").click()
+    table = page.get_by_role("table", name=re.compile("Outcomes per option"))
+    expect(table).to_contain_text("Repetitive TMS (standard course)")
+    expect(table).to_contain_text("CARPENTER-2012")
+    assert_accessible(page)
+    shot(page, "64-outcomes")
+    page.get_by_label("Courses started from").fill("2999-01-01")
+    page.get_by_role("button", name="Show").click()
+    expect(table).to_contain_text("no courses")

@@ -176,3 +176,33 @@ def test_a_booked_course_schedules_baseline_weekly_and_end_links_sent_by_email(
     with runtime.db() as db:
         adm = db.scalars(select(Administration)).one()
         assert (adm.course_id, adm.source, adm.total) == (course["id"], "patient", 24)
+
+
+def test_two_racing_answers_store_one(api: dict[str, Api], patient: str, runtime: Runtime) -> None:
+    import threading
+
+    token = _token(
+        api["nina"]
+        .post(f"/api/v1/patients/{patient}/measure-links", {"instrument": "gad7"})
+        .json()["url"]
+    )
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def answer() -> None:
+        barrier.wait()
+        try:
+            with runtime.db.begin() as db:
+                links.answer_link(db, token, [1, 1, 1, 1, 1, 1, 1], datetime.now(UTC))
+            results.append("stored")
+        except links.LinkGone:
+            results.append("gone")
+
+    threads = [threading.Thread(target=answer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["gone", "gone", "gone", "stored"]
+    with runtime.db() as db:
+        assert len(db.scalars(select(Administration)).all()) == 1

@@ -20,6 +20,7 @@ from trdnav.domain.scheduling.rules import Rules, Slot, check_course
 from trdnav.features.courses import reminders
 from trdnav.features.courses.booking import Conflict
 from trdnav.features.courses.schedule import DbBoard, Schedule, lock_clinic
+from trdnav.features.measurement import outcomes as measure_outcomes
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.platform.errors import InvalidRequest
@@ -254,6 +255,7 @@ def set_status(
             released += 1
     course.status, course.status_reason, course.updated_at = status, reason, now
     db.flush()
+    measure_outcomes.refresh(db, course.clinic_id, now, [course.id])  # its baseline and end
     audit.record(
         db,
         now,

@@ -17,6 +17,7 @@ from trdnav.domain.measures import instruments, progress
 from trdnav.domain.measures.instruments import Instrument
 from trdnav.domain.results import Alert
 from trdnav.features.alerts.service import raise_alert
+from trdnav.features.measurement import outcomes
 from trdnav.platform import audit
 from trdnav.platform.errors import InvalidRequest
 from trdnav.storage.models import Administration, Course, Patient, SafetyAlert
@@ -144,6 +145,8 @@ def record_administration(
         target=f"administration:{row.id}",
         detail={"instrument": instrument.code, "source": data.source},
     )
+    if row.course_id is not None:
+        outcomes.refresh(db, row.clinic_id, now, [row.course_id])
     crisis, alert = check_risk(db, row, now, who)
     return Recorded(row, instrument.band(total), crisis, alert)
 

@@ -16,7 +16,7 @@ from trdnav.storage.models.base import Base
 from trdnav.storage.models.coverage import AuthorizationEvent, PriorAuthorization
 from trdnav.storage.models.inbox import ConsultationNote, ConsultationTriage
 from trdnav.storage.models.jobs import Job
-from trdnav.storage.models.measurement import MeasureLink
+from trdnav.storage.models.measurement import CourseOutcome, MeasureLink, OutcomeDay
 from trdnav.storage.models.public import Clinic, ConsultationRequest, IdempotencyKey, RateLimitHit
 from trdnav.storage.models.records import (
     Administration,
@@ -53,6 +53,7 @@ __all__ = [
     "ConsultationRequest",
     "ConsultationTriage",
     "Course",
+    "CourseOutcome",
     "CourseSession",
     "Diagnosis",
     "IdempotencyKey",
@@ -62,6 +63,7 @@ __all__ = [
     "MeasureLink",
     "MedicationTrial",
     "Membership",
+    "OutcomeDay",
     "Patient",
     "PlanChoice",
     "PriorAuthorization",

@@ -1,4 +1,5 @@
-"""Measurement-based care (issue 10): administrations linked to a course, self-report links.
+"""Measurement-based care (issue 10): administrations linked to a course, self-report links,
+each course's outcome row for the dashboard.
 
 Revision ID: m001
 Revises: n001
@@ -54,9 +55,62 @@ def upgrade() -> None:
             nullable=True,
         ),
     )
+    op.create_table(
+        "measure_course_outcomes",
+        sa.Column("course_id", sa.String(36), sa.ForeignKey("courses.id"), primary_key=True),
+        sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), nullable=False),
+        sa.Column("option", sa.String(32), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("start_on", sa.Date, nullable=False),
+        sa.Column("first_at", UTCDateTime(), nullable=True),
+        sa.Column("baseline_total", sa.Integer, nullable=True),
+        sa.Column("end_total", sa.Integer, nullable=True),
+        sa.Column("end_at", UTCDateTime(), nullable=True),
+        sa.Column("refreshed_at", UTCDateTime(), nullable=False),
+    )
+    op.create_index(
+        "ix_measure_course_outcomes_clinic",
+        "measure_course_outcomes",
+        ["clinic_id", "status", "option", "start_on"],
+    )
+    # Courses that exist already have no linked scores yet: their rows say so (and the ended
+    # ones count as dropouts or as not measured from the start).
+    op.execute(
+        """
+        INSERT INTO measure_course_outcomes
+            (course_id, clinic_id, option, status, start_on, first_at, refreshed_at)
+        SELECT c.id, c.clinic_id, c.option, c.status, c.start_on, MIN(s.starts_at), c.updated_at
+        FROM courses c JOIN course_sessions s ON s.course_id = c.id AND s.status <> 'cancelled'
+        GROUP BY c.id, c.clinic_id, c.option, c.status, c.start_on, c.updated_at
+        """
+    )
+    op.create_table(
+        "measure_outcome_days",
+        sa.Column("clinic_id", sa.Integer, sa.ForeignKey("clinics.id"), primary_key=True),
+        sa.Column("option", sa.String(32), primary_key=True),
+        sa.Column("start_on", sa.Date, primary_key=True),
+        sa.Column("courses", sa.Integer, nullable=False),
+        sa.Column("responses", sa.Integer, nullable=False),
+        sa.Column("remissions", sa.Integer, nullable=False),
+        sa.Column("dropouts", sa.Integer, nullable=False),
+        sa.Column("not_measured", sa.Integer, nullable=False),
+    )
+    op.execute(
+        """
+        INSERT INTO measure_outcome_days
+            (clinic_id, option, start_on, courses, responses, remissions, dropouts, not_measured)
+        SELECT clinic_id, option, start_on, 0, 0, 0,
+               SUM(CASE WHEN status = 'discontinued' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END)
+        FROM measure_course_outcomes WHERE status IN ('completed', 'discontinued')
+        GROUP BY clinic_id, option, start_on
+        """
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("measure_outcome_days")
+    op.drop_table("measure_course_outcomes")
     op.drop_table("measure_links")
     with op.batch_alter_table("ws_administrations") as batch:
         batch.drop_index("ix_ws_administrations_course_id")
