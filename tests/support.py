@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -89,3 +93,10 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
         yield box
     finally:
         controller.stop()
+
+
+def in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on a new event loop in its own thread: works even where
+    another test (Playwright's sync API) left an event loop running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

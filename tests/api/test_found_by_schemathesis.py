@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
 from tests.cast import Member, now
+from tests.support import in_fresh_loop
 from trdnav.features.tokens.service import create_token
 from trdnav.platform.runtime import Runtime
 from trdnav.platform.web.bodyguard import BodyGuardMiddleware
@@ -47,5 +46,5 @@ def test_a_superscript_content_length_is_no_500() -> None:
         "headers": [(b"content-length", "¹".encode("latin-1"))],
         "query_string": b"",
     }
-    asyncio.run(BodyGuardMiddleware(app, max_bytes=10, max_depth=4)(scope, receive, send))
+    in_fresh_loop(BodyGuardMiddleware(app, max_bytes=10, max_depth=4)(scope, receive, send))
     assert sent[0]["status"] == 200

@@ -3,7 +3,6 @@ without a Content-Length, and 422 for JSON nested past the depth limit; nothing 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from starlette.types import Message, Receive, Scope, Send
 
 from tests.cast import ASSESSMENT, now
+from tests.support import in_fresh_loop
 from trdnav.app import create_app
 from trdnav.features.tokens.service import create_token
 from trdnav.platform.runtime import Runtime, build_runtime
@@ -170,7 +170,7 @@ def _run(app: Any, headers: list[tuple[bytes, bytes]], chunks: list[bytes]) -> t
         "headers": [(b"content-type", b"application/json"), *headers],
         "query_string": b"",
     }
-    asyncio.run(BodyGuardMiddleware(app, max_bytes=1000, max_depth=8)(scope, receive, send))
+    in_fresh_loop(BodyGuardMiddleware(app, max_bytes=1000, max_depth=8)(scope, receive, send))
     return int(sent[0]["status"]), reads
 
 
