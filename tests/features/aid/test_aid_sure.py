@@ -67,3 +67,34 @@ def test_sure_on_results_without_and_with_javascript(client: TestClient) -> None
     )
     assert r.status_code == 200 and r.text.lstrip().startswith("<section")
     assert "You seem ready to decide" in r.text and "autofocus" in r.text
+
+
+def test_change_my_answers_returns_to_the_results(client: TestClient) -> None:
+    token = _answer(client)
+    page = client.get("/aid/results").text
+    assert 'name="step" value="health"' in page
+    r = client.post(
+        "/aid/change", data={"step": "health", "csrf_token": token}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/aid/step/health"
+    saved = client.post(
+        "/aid/step/health",
+        data={**DANA["health"], "seizure_history": "yes", "csrf_token": token, "nav": "next"},
+        follow_redirects=False,
+    )
+    assert saved.headers["location"] == "/aid/results"  # straight back, not to the next step
+    # Once back, the flag is spent: the questionnaire flows normally again.
+    again = client.post(
+        "/aid/step/health",
+        data={**DANA["health"], "csrf_token": token, "nav": "next"},
+        follow_redirects=False,
+    )
+    assert again.headers["location"] == "/aid/step/values"
+
+
+def test_progress_steps_are_links(client: TestClient) -> None:
+    html = client.get("/aid/step/feelings").text
+    nav = html.split('class="progress"', 1)[1].split("</ol>", 1)[0]
+    for step in STEP_NAMES:
+        assert f'href="/aid/step/{step}"' in nav
+    assert 'href="/aid/step/feelings" aria-current="step"' in nav

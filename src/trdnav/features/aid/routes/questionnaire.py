@@ -24,6 +24,7 @@ from trdnav.platform.web.deps import form_data, unit_of_work
 from trdnav.platform.web.templating import templates
 
 router = APIRouter(dependencies=[Depends(require_csrf)])
+RETURN = "return_to"  # set by "Change my answers" on the results (routes/results.py)
 
 
 def _step(name: str) -> Step:
@@ -114,6 +115,11 @@ def submit_step(
             response = _page(request, step, answers, errors)
         else:
             target = f"/aid/step/{nxt}" if nxt else "/aid/results"
+            if (answers.get(RETURN) or {}).get("to") == "results":
+                # Came from "Change my answers": back to the results once every step is done.
+                drafts.save_step(db, token, RETURN, {}, now())
+                if not [s for s in STEPS if validate_step(s.name, answers.get(s.name) or {})]:
+                    target = "/aid/results"
             if step.name == "feelings" and needs_safety_check(answers):
                 target = "/aid/safety"  # a plan or intent: "Are you safe right now?" first
             response = RedirectResponse(target, status_code=303)

@@ -57,6 +57,7 @@ def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]
         "values_raw": answers.get("values") or {},
         "missing": missing_steps(answers),
         "answers": answers,
+        "steps_all": STEPS,
         "sq": status_quo.CELLS,
         "sure_questions": sure.QUESTIONS,
         "sure_raw": answers.get(sure.KEY) or {},
@@ -98,6 +99,23 @@ def reprioritise(
     if ctx is None:
         return RedirectResponse("/aid/results", status_code=303)
     return render(request, "aid/_comparison.html", {**ctx, "updated": True}, answers=answers)
+
+
+RETURN = "return_to"  # draft key: after saving a step, go back to the results
+
+
+@router.post("/aid/change", include_in_schema=False)
+def change_answers(
+    request: Request, form: FormData = Depends(form_data), db: Session = Depends(unit_of_work)
+) -> Response:
+    """Open one step to change it; saving it returns to the results (kept with the draft)."""
+    step = form.get("step")
+    token = token_of(request)
+    if not isinstance(step, str) or step not in BY_NAME:
+        return RedirectResponse("/aid/results", status_code=303)
+    if token and drafts.load(db, token, now()) is not None:
+        drafts.save_step(db, token, RETURN, {"to": "results"}, now())
+    return RedirectResponse(f"/aid/step/{step}", status_code=303)
 
 
 @router.post("/aid/sure", include_in_schema=False)
