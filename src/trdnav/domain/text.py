@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationInfo, field_validator
 
+_T = TypeVar("_T")
 _SINGLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MULTI = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -67,3 +68,14 @@ class RequestModel(BaseModel):
             sub, problem = found
             raise ValueError(f"{problem} at {sub}" if sub else problem)
         return value
+
+
+def whole_number(raw: object, default: _T, *, digits: int = 9) -> int | _T:
+    """A form, path or query value as a non-negative integer, else `default`.
+
+    ASCII digits only: `str.isdigit()` also accepts "¹" and other digits that `int()` refuses
+    (a 500). At most `digits` long, so an id always fits a 32-bit column.
+    """
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= digits:
+        return int(raw)
+    return default

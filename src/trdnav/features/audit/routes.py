@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.audit import service
 from trdnav.platform import audit
@@ -109,7 +110,7 @@ def audit_page(
     except BadFilter as exc:
         return _bad_filter(request, exc, db, actor)
     before_raw = request.query_params.get("before") or ""
-    before = int(before_raw) if before_raw.isdigit() else None
+    before = whole_number(before_raw, None, digits=18)
     found = service.page(db, actor, f, before)
     patients, staff = service.choices(db, actor)
     audit.record(db, utcnow(), "audit.view", actor.who)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from trdnav.domain.scheduling.calendar import hhmm, to_local, week_of
 from trdnav.domain.scheduling.rules import Slot
+from trdnav.domain.text import whole_number
 from trdnav.features.courses.schedule import Schedule
 from trdnav.features.courses.views import CourseCreate, SessionChoice
 from trdnav.platform import audit
@@ -105,9 +106,9 @@ def parse_course_form(schedule: Schedule, data: dict[str, Any]) -> CourseCreate:
             rid = str(data.get(f"resource_{n}") or "")
             if at is None:
                 errors.append({"field": f"time_{n}", "message": f"Session {n}: enter a time"})
-            if day and at and rid.isdigit():
+            if day and at and (resource_id := whole_number(rid, None)) is not None:
                 local = datetime.combine(day, at, tzinfo=ZoneInfo(schedule.tz))
-                sessions.append(SessionChoice(starts_at=local, resource_id=int(rid)))
+                sessions.append(SessionChoice(starts_at=local, resource_id=resource_id))
     if errors or template is None or start_on is None:
         raise InvalidRequest(errors)
     return CourseCreate(

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.coverage.service import reported_checks
 from trdnav.features.inbox import followup
@@ -184,7 +185,7 @@ def assign(
     """Assign the request to a colleague (or to nobody)."""
     raw = str(form.get("assigned_user_id") or "")
     # A non-numeric id matches nobody, so the service reports it like any non-member.
-    user_id = (int(raw) if raw.isdigit() else -1) if raw else None
+    user_id = whole_number(raw, -1) if raw else None
     return _act(request, db, scoped, lambda a, r: inbox.assign(db, a, r, user_id, utcnow()))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from trdnav.domain.text import whole_number
 from trdnav.features.records.service import RecordError
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
@@ -114,10 +115,10 @@ def plain(value: Any) -> Any:
 
 def parse_version(data: dict[str, Any]) -> int:
     """The record version the form was read at."""
-    raw = str(data.get("version") or "")
-    if not raw.isdigit():
+    version = whole_number(str(data.get("version") or ""), None)
+    if version is None:
         raise RecordError("version", "is missing: reload the record and save again")
-    return int(raw)
+    return version
 
 
 def last_changed_by(db: Session, patient_id: str, kind: str, target: str | None) -> str | None:

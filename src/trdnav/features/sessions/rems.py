@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from trdnav.domain.sessions.forms import EsketamineRecord, parse_record
 from trdnav.domain.sessions.rems import Person, assemble, overdue
+from trdnav.domain.text import whole_number
 from trdnav.features.sessions.service import clinic_rules, history, local_day
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
@@ -91,7 +92,7 @@ def queue(
         RemsForm.clinic_id == actor.clinic_id, done if status == "submitted" else ~done
     )
     rows = list(db.scalars(stmt.order_by(RemsForm.due_on, RemsForm.session_id)))
-    start = int(cursor) if cursor and cursor.isdigit() else 0
+    start = whole_number(cursor, 0)
     page = rows[start : start + limit]
     items = [form_item(db, f, rules.name, today) for f in page]
     audit.record(

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.tokens import service as tokens
 from trdnav.platform.access import Actor
@@ -52,7 +53,7 @@ def create_token(
     email = str(form.get("email") or "")
     name = str(form.get("name") or "")
     days_raw = str(form.get("expires_days") or str(tokens.DEFAULT_DAYS))
-    days = int(days_raw) if days_raw.isdigit() else 0
+    days = whole_number(days_raw, 0)
     try:
         slug = tokens.clinic_slug(db, actor.clinic_id)
         _, raw = tokens.create_token(db, email, slug, name, utcnow(), days, actor.who)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from sqlalchemy.orm import Session
 
 from trdnav.domain.scheduling.calendar import to_local
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Require, WorkspaceRoute, render, utcnow
 from trdnav.features.courses import service, workspace
 from trdnav.platform.access import Actor, NotFound, load_for_user
@@ -37,7 +38,7 @@ def calendar_page(
     chosen = resources[0] if resources else None
     if resource:  # another clinic's resource, or none: not found
         try:
-            chosen = load_for_user(db, actor, Resource, int(resource) if resource.isdigit() else -1)
+            chosen = load_for_user(db, actor, Resource, whole_number(resource, -1))
         except NotFound as exc:
             raise HTTPException(status_code=404) from exc
     view = "day" if view == "day" else "week"

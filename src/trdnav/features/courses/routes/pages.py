@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.courses import booking, changes, ics, service, workspace
 from trdnav.features.courses.booking import Conflict
@@ -116,7 +117,7 @@ def _rows(data: dict[str, Any]) -> list[dict[str, Any]]:
                 "date": data.get(f"date_{n}"),
                 "time": data.get(f"time_{n}"),
                 "end": "",
-                "resource_id": int(rid) if rid.isdigit() else None,
+                "resource_id": whole_number(rid, None),
                 "weekday": "",
             }
         )
@@ -226,7 +227,7 @@ def _session(
         if action == "reschedule":
             moment = workspace.parse_moment(schedule, data.get("date"), data.get("time"), anchor)
             rid = str(data.get("resource") or "")
-            resource = int(rid) if rid.isdigit() else None
+            resource = whole_number(rid, None)
             changes.reschedule(db, actor, schedule, course, row, moment, resource, utcnow())
         elif action == "cancel":
             reason = str(data.get("reason") or "").strip()

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from trdnav.domain.measures import instruments
 from trdnav.domain.scheduling.calendar import to_utc
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.measurement import chart, links, service, takeaway
 from trdnav.platform.access import Actor
@@ -109,8 +110,10 @@ def record(
     code = str(form.get("instrument") or "")
     given: dict[int, int] = {}
     for key in form:
-        if key.startswith("item") and key[4:].isdigit() and str(form.get(key)).isdigit():
-            given[int(key[4:])] = int(str(form.get(key)))
+        item = whole_number(key[4:], None) if key.startswith("item") else None
+        answer = whole_number(str(form.get(key)), None, digits=2)
+        if item is not None and answer is not None:
+            given[item] = answer
     try:
         instrument = service.instrument_or_error(code)
         missing = [n for n in range(1, len(instrument.items) + 1) if n not in given]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.domain.measures import instruments
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import utcnow
 from trdnav.features.measurement import links
 from trdnav.platform.errors import InvalidRequest
@@ -69,9 +70,9 @@ def self_report_answer(
     top = len(instrument.answers) - 1
     given: dict[int, int] = {}
     for n in range(1, len(instrument.items) + 1):
-        raw = str(form.get(f"item{n}") or "")
-        if raw.isdigit() and 0 <= int(raw) <= top:
-            given[n] = int(raw)
+        answer = whole_number(str(form.get(f"item{n}") or ""), None, digits=2)
+        if answer is not None and answer <= top:
+            given[n] = answer
     missing = [n for n in range(1, len(instrument.items) + 1) if n not in given]
     if missing:
         errors = [{"field": f"item{n}", "message": f"Please answer question {n}."} for n in missing]

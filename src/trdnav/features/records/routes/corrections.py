@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from trdnav.domain.record import ADHERENCE, OUTCOMES
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import WorkspaceRoute, render, utcnow
 from trdnav.features.records import corrections, edits
 from trdnav.features.records.routes.record import (
@@ -56,7 +57,7 @@ def _trial(db: Session, scoped: Scope, trial_id: str) -> MedicationTrial:
             db,
             actor,
             MedicationTrial,
-            int(trial_id) if trial_id.isdigit() else -1,
+            whole_number(trial_id, -1),
             "patient_id",
             patient.id,
         )

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from trdnav.domain.codes import icd10
 from trdnav.domain.measures import instruments
 from trdnav.domain.record import ADHERENCE, OUTCOMES
+from trdnav.domain.text import whole_number
 from trdnav.features.accounts.guard import Require, Scoped, WorkspaceRoute, render, utcnow
 from trdnav.features.alerts.service import patient_alerts
 from trdnav.features.measurement.chart import record_chart
@@ -194,7 +195,7 @@ def remove_diagnosis(
             db,
             actor,
             Diagnosis,
-            int(diagnosis_id) if diagnosis_id.isdigit() else -1,
+            whole_number(diagnosis_id, -1),
             "patient_id",
             patient.id,
         )
@@ -252,7 +253,7 @@ def baseline_phq9(
     items: list[int] = []
     for i in range(1, 10):
         raw = str(form.get(f"item{i}") or "")
-        items.append(int(raw) if raw.isdigit() else -1)
+        items.append(whole_number(raw, -1))
     return _act(
         request,
         db,
