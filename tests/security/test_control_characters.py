@@ -132,7 +132,7 @@ def test_workspace_forms_and_search_refuse_nul(
         drugs = s.scalars(select(MedicationTrial.drug)).all()
         assert drugs and not any("fluvoxamine" in d for d in drugs)
     # Converting still works for every other request (nothing poisoned was stored).
-    other = make_request(runtime, name="Bea Moss")
+    other = make_request(runtime, name="Bea Moss", email="bea@example.org", phone="+19075550199")
     assert cast["cora"].post(f"/workspace/consultations/{other}/convert").status_code == 303
     search = cast["ted"].post("/workspace/patients", {"q": "Quarry\u0000sleepless"})
     assert search.status_code == 422 and "q" in search.text
