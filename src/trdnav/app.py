@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_bytes=settings.max_body_bytes,
         max_depth=settings.max_json_depth,
     )
+    # Inside the CSRF middleware, so a refusal page has its token like any other page.
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(
         CsrfCookieMiddleware,
         secret=settings.secret_key.get_secret_value(),
@@ -83,7 +85,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         login_cookie=cookie_name(settings, LOGIN_COOKIE),
     )
     app.add_middleware(SecurityHeadersMiddleware, https=https)
-    app.add_middleware(ControlCharacterGuard)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(InvalidRequest, on_invalid_request)
     app.add_exception_handler(ControlCharacters, on_control_characters)

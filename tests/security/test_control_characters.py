@@ -192,3 +192,20 @@ def test_every_request_model_uses_the_one_validator(client: TestClient) -> None:
 )
 def test_control_problem_table(value: str, multiline: bool, bad: bool) -> None:
     assert (control_problem(value, multiline=multiline) is not None) is bad
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/aid/start?step=%00", "text/html"),
+        ("/workspace/login?next=%1b", "text/html"),
+        ("/api/v1/outcomes?option=%00", "application/problem+json"),
+        ("/fhir/R4/$export/Patient%00.ndjson", "application/problem+json"),
+    ],
+)
+def test_a_control_character_in_any_path_or_query_is_a_422_page_or_problem(
+    client: TestClient, path: str, kind: str
+) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith(kind)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 _T = TypeVar("_T")
 _SINGLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -52,12 +52,33 @@ def find_control(value: Any, *, multiline: bool = False, path: str = "") -> tupl
     return None
 
 
+# The same rules as JSON Schema patterns, so the published schema says what is accepted.
+SINGLE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
+MULTILINE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+_CONSTRAINED = {"pattern", "format", "enum", "const"}
+
+
+def no_control_pattern(schema: dict[str, Any], pattern: str = SINGLE_LINE_PATTERN) -> None:
+    """Give a free-text string schema (or the strings of its anyOf and items) the pattern."""
+    for sub in (schema, *schema.get("anyOf", ()), schema.get("items") or {}):
+        if sub.get("type") == "string" and not _CONSTRAINED & sub.keys():
+            sub["pattern"] = pattern
+
+
+def _schema_without_controls(schema: dict[str, Any], cls: type) -> None:
+    multiline: frozenset[str] = getattr(cls, "multiline", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        no_control_pattern(prop, MULTILINE_PATTERN if name in multiline else SINGLE_LINE_PATTERN)
+
+
 class RequestModel(BaseModel):
     """Base of every request model: no field may hold a control character.
 
-    Fields listed in `multiline` may hold tab, line feed and carriage return.
+    Fields listed in `multiline` may hold tab, line feed and carriage return. The JSON Schema
+    of every free-text field says so with a pattern.
     """
 
+    model_config = ConfigDict(json_schema_extra=_schema_without_controls)
     multiline: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="after")

@@ -57,7 +57,9 @@ def test_month_superbill(api: dict[str, Api], cast: dict[str, Member], runtime: 
     assert ted.get("/api/v1/billing/lines").status_code == 403
     assert api["oscar"].get(f"/api/v1/billing/lines?month={min(months)}").json()["items"] == []
     bad = api["alice"].get("/api/v1/billing/lines?month=2027-13")
-    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "month"
+    assert (
+        bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.month"
+    )  # as every query parameter is named
 
     month = t[0]["starts_at"][:7]
     page = cast["alice"].get(f"/workspace/billing?month={month}")

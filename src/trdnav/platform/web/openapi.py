@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from trdnav.domain.text import no_control_pattern
 from trdnav.platform.web.problems import Problem, problem_response
 
 API_PREFIXES = ("/api/", "/fhir/")
@@ -93,6 +94,8 @@ def truthful(schema: dict[str, Any]) -> None:
 def _declare_errors(operation: dict[str, Any]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     params = operation.get("parameters", [])
+    for param in params:  # paths and queries refuse control characters (text_guard)
+        no_control_pattern(param.get("schema", {}))
     body = operation.get("requestBody", {}).get("content", {})
     wanted: set[int] = set()
     if any(media.endswith("json") for media in body):

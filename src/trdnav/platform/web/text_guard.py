@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from trdnav.domain.text import control_problem
 from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.web.openapi import is_api
 from trdnav.platform.web.problems import invalid
 from trdnav.platform.web.templating import templates
 
@@ -59,7 +60,7 @@ def _query_problems(scope: Scope) -> list[dict[str, str]]:
 
 def refusal(request: Request, errors: list[dict[str, str]]) -> Response:
     """422 naming the fields: a problem document for /api, a page for browsers."""
-    if request.url.path.startswith("/api/"):
+    if is_api(request.url.path):
         return invalid(errors)
     workspace = request.url.path.startswith("/workspace")
     context: dict[str, Any] = {

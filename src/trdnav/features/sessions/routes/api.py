@@ -186,7 +186,9 @@ def mark_submitted(
     summary="The clinic's billing lines of one month (superbill), from the codes data file",
 )
 def billing_lines(
-    month: str | None = Query(default=None, max_length=7, description="YYYY-MM"),
+    month: str | None = Query(
+        default=None, pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="YYYY-MM"
+    ),
     actor: Actor = Depends(ApiRequire("billing.view")),
     db: Session = Depends(unit_of_work),
 ) -> dict[str, Any]:
