@@ -20,6 +20,7 @@ from trdnav.domain.fit import (
 )
 from trdnav.domain.measures import instruments
 from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.result_json import JsonWriter
 from trdnav.domain.results import (
     AssessmentResult,
     Cost,
@@ -85,6 +86,7 @@ class _Static:
     durability: SourcedText
     strength: EvidenceStrength
     price: costs.ListPrice
+    list_price: IntRange | None
     coverage_notes: dict[str, SourcedText]
     scores: dict[str, tuple[float, str]]
     source_ids: frozenset[str]
@@ -133,6 +135,9 @@ def _static(
         ),
         strength=EvidenceStrength.model_validate(option.evidence_strength, from_attributes=True),
         price=price,
+        list_price=None
+        if price.course is None
+        else IntRange(low=price.course.low, high=price.course.high),
         coverage_notes={
             plan: SourcedText(text=rule.note, source_ids=rule.source_ids)
             for plan, rule in option.coverage.items()
@@ -175,6 +180,8 @@ class Engine:
         self._sources[clinic.price_source_id] = Source(
             citation=f"{clinic.name}: the clinic's price list", year=None, url=None
         )
+        # The exact bytes of result.model_dump_json(), around this engine's pre-serialized parts.
+        self.to_json = JsonWriter(AssessmentResult, shared=(self._static, self._sources))
 
     def assess(self, request: AssessmentRequest) -> AssessmentResult:
         """Assess one request: severity, resistance, alerts, every option, ranking, sources."""
@@ -244,9 +251,7 @@ class Engine:
         # model_construct: every input is already a validated model (hot path; a property test
         # re-validates whole results against the model).
         cost = Cost.model_construct(
-            course_list_price=None
-            if course_price is None
-            else IntRange(low=course_price.low, high=course_price.high),
+            course_list_price=st.list_price,
             estimated_out_of_pocket=oop,
             basis=st.price.basis,
             source_ids=st.price.source_ids,
