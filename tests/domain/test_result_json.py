@@ -113,3 +113,21 @@ def test_results_built_from_scratch_and_validated_are_written_the_same() -> None
     result = e.assess(AssessmentRequest(age=70, conditions=["major_depressive_disorder"]))
     copy = AssessmentResult.model_validate_json(result.model_dump_json())
     assert e.to_json(copy) == e.to_json(result) == result.model_dump_json().encode()
+
+
+def test_model_construct_fast_path_builds_what_pydantic_builds() -> None:
+    """Results' model_construct skips pydantic's loop only when every field is given."""
+    e = engine()
+    result = e.assess(AssessmentRequest(age=40, conditions=["major_depressive_disorder"]))
+    option = result.options[0]
+    values = {name: getattr(option, name) for name in type(option).model_fields}
+    fast = type(option).model_construct(**values)
+    assert fast == option == BaseModel.model_construct.__func__(type(option), **values)  # type: ignore[attr-defined]
+    assert fast.model_fields_set == set(values)
+    assert fast.model_dump_json() == option.model_dump_json()
+    cost = option.cost
+    partial = {k: v for k, v in cost.__dict__.items() if k != "currency"}
+    rebuilt = type(cost).model_construct(**partial)  # a default left out: pydantic's path
+    assert rebuilt.currency == "USD" and rebuilt.model_fields_set == set(partial)
+    named = type(cost).model_construct({"basis"}, **cost.__dict__)
+    assert named.model_fields_set == {"basis"}

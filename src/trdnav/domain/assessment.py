@@ -189,12 +189,14 @@ class Engine:
         resistance = treatment_resistance(request)
         weights = weights_for(request.preferences, self.evidence.scales)
         # Cost is scored relative to the other options, so every estimate comes first.
-        span = cost_span(
-            [self._oop(st, request, resistance, sev.phq9_total) for st in self._static.values()]
-        )
-        options = [
-            self._option(st, request, resistance, sev.phq9_total, weights, span)
+        priced = [
+            (st, *self._oop(st, request, resistance, sev.phq9_total))
             for st in self._static.values()
+        ]
+        span = cost_span([oop for _, _, oop in priced])
+        options = [
+            self._option(st, request, resistance, weights, span, check, oop)
+            for st, check, oop in priced
         ]
         strength = {o.id: o.evidence_strength.rank for o in options}
         ranked = sorted(
@@ -224,30 +226,26 @@ class Engine:
         request: AssessmentRequest,
         resistance: TreatmentResistance,
         phq9_total: int | None,
-    ) -> IntRange | None:
-        """This person's estimated out-of-pocket range for the option (None: no price)."""
-        if st.price.course is None:
-            return None
+    ) -> tuple[costs.CoverageCheck, IntRange | None]:
+        """Coverage, and this person's estimated out-of-pocket range (None: no price)."""
         check = costs.coverage_for(st.data, request, resistance, phq9_total)
-        return costs.out_of_pocket(st.price.course, check.coverage, request.insurance)
+        if st.price.course is None:
+            return check, None
+        return check, costs.out_of_pocket(st.price.course, check.coverage, request.insurance)
 
     def _option(
         self,
         st: _Static,
         request: AssessmentRequest,
         resistance: TreatmentResistance,
-        phq9_total: int | None,
         weights: Weights,
         span: CostSpan | None,
+        check: costs.CoverageCheck,
+        oop: IntRange | None,
     ) -> OptionResult:
         option = st.data
         screening = st.screener.screen(request, resistance)
-        check = costs.coverage_for(option, request, resistance, phq9_total)
         coverage = check.coverage
-        course_price = st.price.course
-        oop = None
-        if course_price is not None:
-            oop = costs.out_of_pocket(course_price, coverage, request.insurance)
         # model_construct: every input is already a validated model (hot path; a property test
         # re-validates whole results against the model).
         cost = Cost.model_construct(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,8 +40,31 @@ Coverage = Literal["likely", "possible", "unlikely", "self_pay"]
 Urgency = Literal["urgent", "prompt", "routine"]
 
 
+_set = object.__setattr__
+
+
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def model_construct(  # type: ignore[override]  # the pydantic plugin types it per model
+        cls, _fields_set: set[str] | None = None, **values: Any
+    ) -> Self:
+        """pydantic's model_construct, without its per-field Python loop when every field is
+        given by name (the engine's hot path); anything else takes pydantic's own path."""
+        if (
+            _fields_set is not None
+            or values.keys() != cls.__pydantic_fields__.keys()
+            or cls.__pydantic_post_init__ is not None
+            or cls.__private_attributes__
+        ):
+            return super().model_construct(_fields_set, **values)
+        obj = cls.__new__(cls)
+        _set(obj, "__dict__", values)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
 
 
 class Range(_View):
