@@ -127,7 +127,10 @@ def test_model_construct_fast_path_builds_what_pydantic_builds() -> None:
     assert fast.model_dump_json() == option.model_dump_json()
     cost = option.cost
     partial = {k: v for k, v in cost.__dict__.items() if k != "currency"}
-    rebuilt = type(cost).model_construct(**partial)  # a default left out: pydantic's path
-    assert rebuilt.currency == "USD" and rebuilt.model_fields_set == set(partial)
+    rebuilt = type(cost).model_construct(**partial)  # a plain default left out: filled in
+    by_pydantic = BaseModel.model_construct.__func__(type(cost), **partial)  # type: ignore[attr-defined]
+    assert rebuilt == by_pydantic and rebuilt.currency == "USD"
+    assert rebuilt.model_fields_set == by_pydantic.model_fields_set == set(partial)
+    assert list(rebuilt.__dict__) == list(by_pydantic.__dict__)  # fields in order
     named = type(cost).model_construct({"basis"}, **cost.__dict__)
     assert named.model_fields_set == {"basis"}

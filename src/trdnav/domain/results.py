@@ -41,6 +41,20 @@ Urgency = Literal["urgent", "prompt", "routine"]
 
 
 _set = object.__setattr__
+_DEFAULTS: dict[type[BaseModel], dict[str, object]] = {}
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _plain_defaults(cls: type[BaseModel]) -> dict[str, object]:
+    """The fields' defaults that need no copy and no factory (what pydantic would fill in)."""
+    known = _DEFAULTS.get(cls)
+    if known is None:
+        known = _DEFAULTS[cls] = {
+            name: f.default
+            for name, f in cls.__pydantic_fields__.items()
+            if f.default_factory is None and type(f.default) in _IMMUTABLE
+        }
+    return known
 
 
 class _View(BaseModel):
@@ -52,15 +66,21 @@ class _View(BaseModel):
     ) -> Self:
         """pydantic's model_construct, without its per-field Python loop when every field is
         given by name (the engine's hot path); anything else takes pydantic's own path."""
+        fields = cls.__pydantic_fields__
+        full = values
+        if values.keys() != fields.keys() and values.keys() <= fields.keys():
+            defaults = _plain_defaults(cls)
+            if fields.keys() - values.keys() <= defaults.keys():
+                full = {n: values[n] if n in values else defaults[n] for n in fields}
         if (
             _fields_set is not None
-            or values.keys() != cls.__pydantic_fields__.keys()
+            or full.keys() != fields.keys()
             or cls.__pydantic_post_init__ is not None
             or cls.__private_attributes__
         ):
             return super().model_construct(_fields_set, **values)
         obj = cls.__new__(cls)
-        _set(obj, "__dict__", values)
+        _set(obj, "__dict__", full)
         _set(obj, "__pydantic_fields_set__", set(values))
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
