@@ -181,7 +181,9 @@ class Engine:
             citation=f"{clinic.name}: the clinic's price list", year=None, url=None
         )
         # The exact bytes of result.model_dump_json(), around this engine's pre-serialized parts.
-        self.to_json = JsonWriter(AssessmentResult, shared=(self._static, self._sources))
+        names = [(o.id, o.name) for o in evidence.options.values()]
+        shared = (self._static, self._sources, names, DISCLAIMER, evidence.version)
+        self.to_json = JsonWriter(AssessmentResult, shared=shared)
 
     def assess(self, request: AssessmentRequest) -> AssessmentResult:
         """Assess one request: severity, resistance, alerts, every option, ranking, sources."""

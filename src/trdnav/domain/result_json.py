@@ -12,7 +12,6 @@ it does not know is handed to pydantic. A property test holds the output byte-eq
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -24,17 +23,17 @@ from pydantic_core import to_json
 
 Encoder = Callable[[Any], bytes]
 
-# serde_json (pydantic-core) escapes only these; everything else goes out as raw UTF-8.
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
 
-
-_STRINGS: dict[str, bytes] = {}  # by value, so exact; bounded
-_STRINGS_MAX = 8192
+# Strings of shared objects and literal values, by value (so exact). Only text the writer was
+# given at start-up is kept: a person's own values are encoded afresh and never retained.
+_STRINGS: dict[str, bytes] = {}
 _KEYS: dict[str, bytes] = {}
 
 
 def _encode_str(value: str) -> bytes:
-    if _NEEDS_ESCAPE.search(value) is None:
+    # Printable text without quote or backslash goes out as it is (isprintable is also false for
+    # some characters serde_json leaves alone: those take pydantic's path, which is exact too).
+    if value.isprintable() and '"' not in value and "\\" not in value:
         try:
             return b'"' + value.encode() + b'"'
         except UnicodeEncodeError:  # a lone surrogate: let pydantic decide
@@ -48,21 +47,23 @@ def _str(value: str) -> bytes:
         return hit
     if type(value) is not str:
         return to_json(value)
-    out = _encode_str(value)
-    if len(_STRINGS) < _STRINGS_MAX:
-        _STRINGS[value] = out
-    return out
+    return _encode_str(value)
+
+
+def _remember(value: str) -> None:
+    if type(value) is str and value not in _STRINGS:
+        _STRINGS[value] = _encode_str(value)
 
 
 def _key(key: str) -> bytes:
     """A dict key and its colon."""
     hit = _KEYS.get(key)
-    if hit is not None:
-        return hit
-    out = _str(key) + b":"
-    if len(_KEYS) < _STRINGS_MAX and type(key) is str:
-        _KEYS[key] = out
-    return out
+    return hit if hit is not None else _str(key) + b":"
+
+
+def _remember_key(key: object) -> None:
+    if type(key) is str and key not in _KEYS:
+        _KEYS[key] = _encode_str(key) + b":"
 
 
 def _int(value: int) -> bytes:
@@ -161,6 +162,9 @@ class JsonWriter:
     # -- shared parts ------------------------------------------------------------------------
 
     def _share(self, obj: object) -> None:
+        if type(obj) is str:
+            _remember(obj)
+            return
         """Cache the JSON of every result model (and every list of them or of strings) reachable
         from obj through dataclasses, dicts, lists, tuples and plain objects; each is written by
         pydantic, so exact. Shared objects must not change afterwards (the engine's are frozen
@@ -173,7 +177,11 @@ class JsonWriter:
             self._keep.append(obj)
             self._cache[id(obj)] = obj.model_dump_json().encode()
             for name in type(obj).model_fields:
-                self._share(getattr(obj, name))
+                value = getattr(obj, name)
+                if type(value) is str:
+                    _remember(value)
+                else:
+                    self._share(value)
         elif isinstance(obj, list):
             for item in obj:
                 self._share(item)
@@ -184,7 +192,8 @@ class JsonWriter:
                 self._keep.append(obj)
                 self._cache[id(obj)] = to_json(obj)
         elif isinstance(obj, dict):
-            for value in obj.values():
+            for key, value in obj.items():
+                _remember_key(key)
                 self._share(value)
         elif isinstance(obj, tuple):
             for item in obj:
@@ -216,7 +225,7 @@ class JsonWriter:
             return self._model(annotation)
         if origin is Literal and all(type(a) is str for a in args):
             for a in args:
-                _str(a)
+                _remember(a)
             return _str
         if _optional_arg(annotation) is not None:
             inner = self._encoder(_optional_arg(annotation))
