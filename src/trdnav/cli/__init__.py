@@ -146,7 +146,7 @@ def assess(
         raise typer.Exit(2) from exc
     settings = settings_with(clinic=clinic_config)
     engine = Engine(default_evidence(), load_clinic(settings.clinic_config or DEMO_CLINIC))
-    typer.echo(render(engine.assess(request)))
+    typer.echo(render(engine.assess(request), engine).decode())
 
 
 @app.command("send-notices")

@@ -20,6 +20,7 @@ from trdnav.domain.fit import (
 )
 from trdnav.domain.measures import instruments
 from trdnav.domain.requests import AssessmentRequest
+from trdnav.domain.result_json import JsonWriter
 from trdnav.domain.results import (
     AssessmentResult,
     Cost,
@@ -85,6 +86,7 @@ class _Static:
     durability: SourcedText
     strength: EvidenceStrength
     price: costs.ListPrice
+    list_price: IntRange | None
     coverage_notes: dict[str, SourcedText]
     scores: dict[str, tuple[float, str]]
     source_ids: frozenset[str]
@@ -133,6 +135,9 @@ def _static(
         ),
         strength=EvidenceStrength.model_validate(option.evidence_strength, from_attributes=True),
         price=price,
+        list_price=None
+        if price.course is None
+        else IntRange(low=price.course.low, high=price.course.high),
         coverage_notes={
             plan: SourcedText(text=rule.note, source_ids=rule.source_ids)
             for plan, rule in option.coverage.items()
@@ -175,6 +180,10 @@ class Engine:
         self._sources[clinic.price_source_id] = Source(
             citation=f"{clinic.name}: the clinic's price list", year=None, url=None
         )
+        # The exact bytes of result.model_dump_json(), around this engine's pre-serialized parts.
+        names = [(o.id, o.name) for o in evidence.options.values()]
+        shared = (self._static, self._sources, names, DISCLAIMER, evidence.version)
+        self.to_json = JsonWriter(AssessmentResult, shared=shared)
 
     def assess(self, request: AssessmentRequest) -> AssessmentResult:
         """Assess one request: severity, resistance, alerts, every option, ranking, sources."""
@@ -182,12 +191,14 @@ class Engine:
         resistance = treatment_resistance(request)
         weights = weights_for(request.preferences, self.evidence.scales)
         # Cost is scored relative to the other options, so every estimate comes first.
-        span = cost_span(
-            [self._oop(st, request, resistance, sev.phq9_total) for st in self._static.values()]
-        )
-        options = [
-            self._option(st, request, resistance, sev.phq9_total, weights, span)
+        priced = [
+            (st, *self._oop(st, request, resistance, sev.phq9_total))
             for st in self._static.values()
+        ]
+        span = cost_span([oop for _, _, oop in priced])
+        options = [
+            self._option(st, request, resistance, weights, span, check, oop)
+            for st, check, oop in priced
         ]
         strength = {o.id: o.evidence_strength.rank for o in options}
         ranked = sorted(
@@ -217,36 +228,30 @@ class Engine:
         request: AssessmentRequest,
         resistance: TreatmentResistance,
         phq9_total: int | None,
-    ) -> IntRange | None:
-        """This person's estimated out-of-pocket range for the option (None: no price)."""
-        if st.price.course is None:
-            return None
+    ) -> tuple[costs.CoverageCheck, IntRange | None]:
+        """Coverage, and this person's estimated out-of-pocket range (None: no price)."""
         check = costs.coverage_for(st.data, request, resistance, phq9_total)
-        return costs.out_of_pocket(st.price.course, check.coverage, request.insurance)
+        if st.price.course is None:
+            return check, None
+        return check, costs.out_of_pocket(st.price.course, check.coverage, request.insurance)
 
     def _option(
         self,
         st: _Static,
         request: AssessmentRequest,
         resistance: TreatmentResistance,
-        phq9_total: int | None,
         weights: Weights,
         span: CostSpan | None,
+        check: costs.CoverageCheck,
+        oop: IntRange | None,
     ) -> OptionResult:
         option = st.data
         screening = st.screener.screen(request, resistance)
-        check = costs.coverage_for(option, request, resistance, phq9_total)
         coverage = check.coverage
-        course_price = st.price.course
-        oop = None
-        if course_price is not None:
-            oop = costs.out_of_pocket(course_price, coverage, request.insurance)
         # model_construct: every input is already a validated model (hot path; a property test
         # re-validates whole results against the model).
         cost = Cost.model_construct(
-            course_list_price=None
-            if course_price is None
-            else IntRange(low=course_price.low, high=course_price.high),
+            course_list_price=st.list_price,
             estimated_out_of_pocket=oop,
             basis=st.price.basis,
             source_ids=st.price.source_ids,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,8 +40,51 @@ Coverage = Literal["likely", "possible", "unlikely", "self_pay"]
 Urgency = Literal["urgent", "prompt", "routine"]
 
 
+_set = object.__setattr__
+_DEFAULTS: dict[type[BaseModel], dict[str, object]] = {}
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _plain_defaults(cls: type[BaseModel]) -> dict[str, object]:
+    """The fields' defaults that need no copy and no factory (what pydantic would fill in)."""
+    known = _DEFAULTS.get(cls)
+    if known is None:
+        known = _DEFAULTS[cls] = {
+            name: f.default
+            for name, f in cls.__pydantic_fields__.items()
+            if f.default_factory is None and type(f.default) in _IMMUTABLE
+        }
+    return known
+
+
 class _View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def model_construct(  # type: ignore[override]  # the pydantic plugin types it per model
+        cls, _fields_set: set[str] | None = None, **values: Any
+    ) -> Self:
+        """pydantic's model_construct, without its per-field Python loop when every field is
+        given by name (the engine's hot path); anything else takes pydantic's own path."""
+        fields = cls.__pydantic_fields__
+        full = values
+        if values.keys() != fields.keys() and values.keys() <= fields.keys():
+            defaults = _plain_defaults(cls)
+            if fields.keys() - values.keys() <= defaults.keys():
+                full = {n: values[n] if n in values else defaults[n] for n in fields}
+        if (
+            _fields_set is not None
+            or full.keys() != fields.keys()
+            or cls.__pydantic_post_init__ is not None
+            or cls.__private_attributes__
+        ):
+            return super().model_construct(_fields_set, **values)
+        obj = cls.__new__(cls)
+        _set(obj, "__dict__", full)
+        _set(obj, "__pydantic_fields_set__", set(values))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", None)
+        return obj
 
 
 class Range(_View):

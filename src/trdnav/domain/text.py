@@ -10,7 +10,10 @@ string of every field, however deeply nested, and names the field.
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
@@ -89,6 +92,47 @@ class RequestModel(BaseModel):
             sub, problem = found
             raise ValueError(f"{problem} at {sub}" if sub else problem)
         return value
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Run the check only on fields that may hold text: a number, a yes/no, one of fixed
+        words or a nested request model (which checks itself) cannot hold a control character,
+        and skipping them halves the cost of parsing a request."""
+        super().__pydantic_init_subclass__(**kwargs)
+        validators = cls.__pydantic_decorators__.field_validators
+        check = validators.get("_no_control_characters")
+        if check is None or check.info.fields != ("*",):
+            return
+        textual = tuple(n for n, f in cls.model_fields.items() if _may_hold_text(f.annotation))
+        if len(textual) == len(cls.model_fields):
+            return
+        validators["_no_control_characters"] = replace(
+            check, info=replace(check.info, fields=textual)
+        )
+        cls.model_rebuild(force=True)
+
+
+_NO_TEXT = (int, float, bool, type(None))
+
+
+def _may_hold_text(annotation: Any) -> bool:
+    """False only for types built from numbers, booleans, None, fixed words and request
+    models; anything else (str, unknown types) may hold text."""
+    if annotation in _NO_TEXT:
+        return False
+    if isinstance(annotation, type) and issubclass(annotation, RequestModel):
+        return False
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Literal:
+        return not all(
+            type(a) in _NO_TEXT or (type(a) is str and not _SINGLE.search(a)) for a in args
+        )
+    if origin is typing.Annotated:
+        return _may_hold_text(args[0])
+    if origin in (typing.Union, types.UnionType, list, tuple, frozenset, set):
+        return any(_may_hold_text(a) for a in args if a is not Ellipsis) or not args
+    return True
 
 
 def whole_number(raw: object, default: _T, *, digits: int = 9) -> int | _T:

@@ -39,8 +39,8 @@ async def create_assessment(request: Request) -> Response:
     # Parsed here rather than by a typed parameter: pydantic-core reads the JSON bytes directly,
     # which halves the parsing cost on the hottest endpoint. Errors become 422 problems.
     payload = parse_request(await request.body())
-    result = runtime(request).engine.assess(payload)
-    return Response(content=render(result), media_type="application/json")
+    engine = runtime(request).engine
+    return Response(content=render(engine.assess(payload), engine), media_type="application/json")
 
 
 def with_request_schemas(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from trdnav.domain.assessment import Engine
 from trdnav.domain.requests import AssessmentRequest
 from trdnav.domain.results import AssessmentResult
 from trdnav.platform.errors import InvalidRequest, field_errors
@@ -25,6 +26,10 @@ def parse_request(raw: bytes | str) -> AssessmentRequest:
         raise InvalidRequest(field_errors(errors)) from exc
 
 
-def render(result: AssessmentResult) -> str:
-    """The result as contract JSON text; HTTP and CLI both send exactly this."""
-    return result.model_dump_json()
+def render(result: AssessmentResult, engine: Engine) -> bytes:
+    """The result as contract JSON (UTF-8); HTTP and CLI both send exactly this.
+
+    The bytes of `result.model_dump_json()`, assembled around the engine's pre-serialized
+    parts (a property test holds them equal).
+    """
+    return engine.to_json(result)
