@@ -10,7 +10,7 @@ from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from tests.cast import Member
 from tests.features.courses.conftest import Api, new_patient
@@ -266,3 +266,38 @@ def test_esketamine_and_ketamine_procedures(api: dict[str, Api], runtime: Runtim
     exported = {json.loads(x)["id"]: model.model_validate(json.loads(x)) for x in lines}
     assert exported[f"session-{e[1]['id']}"].code.coding[0].code == "G2083"
     assert {f"session-{x}" for x in procedures} <= set(exported)
+
+
+def test_bulk_procedures_in_a_fixed_number_of_queries(
+    api: dict[str, Api], patient: str, runtime: Runtime
+) -> None:
+    """The Procedure export batches its reads: more sessions and patients, the same number of SQL
+    statements (no query per session or per patient)."""
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    def export() -> tuple[int, int]:
+        statements.clear()
+        event.listen(runtime.database, "before_cursor_execute", count)
+        try:
+            r = api["nina"].get("/fhir/R4/$export/Procedure.ndjson")
+        finally:
+            event.remove(runtime.database, "before_cursor_execute", count)
+        assert r.status_code == 200
+        return len(r.text.splitlines()), len(statements)
+
+    s = _history(api["cora"], patient, "rtms")["sessions"]
+    _record(api["ted"], s[0], tms(s[0]))
+    export()  # the first request of a token also notes its use
+    few, few_queries = export()
+    for session in s[1:6]:
+        _record(api["ted"], session, tms(session))
+    other = new_patient(api["cora"], "Otto", "Other")
+    t = _history(api["cora"], other, "rtms")["sessions"]
+    for session in t[:4]:
+        _record(api["ted"], session, tms(session))
+    many, many_queries = export()
+    assert (few, many) == (1, 10)
+    assert many_queries == few_queries
