@@ -301,3 +301,27 @@ def test_bulk_procedures_in_a_fixed_number_of_queries(
     many, many_queries = export()
     assert (few, many) == (1, 10)
     assert many_queries == few_queries
+
+
+def test_two_tms_sessions_a_day_one_code(
+    api: dict[str, Api], patient: str, runtime: Runtime
+) -> None:
+    """Two TMS sessions on one day (the second moved onto the first's day, as accelerated
+    protocols do): the day's one code (90869, the threshold measured again) on one Procedure,
+    the other text only, saying the day's code is billed with another session."""
+    s = _history(api["cora"], patient, "rtms")["sessions"]
+    later = datetime.fromisoformat(s[1]["starts_at"]) + timedelta(hours=3)
+    with runtime.db.begin() as db:
+        db.execute(
+            update(CourseSession)
+            .where(CourseSession.id == s[2]["id"])
+            .values(starts_at=later, ends_at=later + timedelta(minutes=40))
+        )
+    moved = {**s[2], "starts_at": later.isoformat()}
+    _record(api["ted"], s[0], tms(s[0]))
+    _record(api["ted"], s[1], tms(s[1]))
+    _record(api["ted"], moved, tms(moved, mt_measured=True, mt_method="emg"))
+    procedures = _procedures(api["nina"], patient)
+    coded = {sid: [c["code"] for c in p["code"].get("coding", [])] for sid, p in procedures.items()}
+    assert coded == {s[0]["id"]: ["90867"], s[1]["id"]: [], s[2]["id"]: ["90869"]}
+    assert "billed with another session" in procedures[s[1]["id"]]["code"]["text"]

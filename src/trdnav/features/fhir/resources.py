@@ -8,7 +8,8 @@ models). Codes and where they come from:
   lines (domain/sessions/billing.py, the one source; codes and sources in
   domain/coverage/data/codes.toml): CPT 90867/90868/90869 (NEUROSTAR-CODING), HCPCS G2082/G2083
   (CGS-G2082) as the Procedure's code, HCPCS J0013 (J0013-2026, billed per mg) as a usedCode.
-  A session without a billing line (IV ketamine; a TMS session after the day's first) is text only.
+  A session without a billing line (IV ketamine; a TMS session whose day's code is billed with
+  another session of that day) is text only, saying why.
 """
 
 from __future__ import annotations
@@ -188,7 +189,9 @@ def procedure_resource(
     elif record is None:
         code = {"text": f"{label} (no session record, so no billing code)"}
     elif record.kind == "tms":
-        code = {"text": f"{label} (no billing code: one TMS code a day, on its first session)"}
+        code = {
+            "text": f"{label} (no billing code: one TMS code a day, billed with another session)"
+        }
     else:
         code = {"text": f"{label} (no billing code for {record.kind} in our codes data)"}
     out: dict[str, Any] = {
