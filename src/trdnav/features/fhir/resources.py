@@ -19,6 +19,7 @@ from typing import Any
 
 from trdnav.domain.codes import icd10
 from trdnav.domain.coverage.loader import default_coverage
+from trdnav.domain.evidence.loader import default_evidence
 from trdnav.domain.measures import instruments
 from trdnav.domain.sessions.billing import Line
 from trdnav.storage.models import (
@@ -177,7 +178,8 @@ def procedure_resource(
     the service (a CPT or HCPCS code billed per session); lines billed in other units (J0013,
     per mg) are the items used. The time is the session record's (delivered, and discharged
     when recorded); a session without a billing line says why in code.text."""
-    label = f"{course.option} session {session.number}"
+    option = default_evidence().options.get(course.option)
+    label = f"{option.name if option else course.option}, session {session.number}"
     services = [x for x in lines if _per_session(x.code)]
     used = [x for x in lines if not _per_session(x.code)]
     code: dict[str, Any]
@@ -187,13 +189,12 @@ def procedure_resource(
             "text": f"{label}: {'; '.join(x.description for x in services)}",
         }
     elif record is None:
-        code = {"text": f"{label} (no session record, so no billing code)"}
+        code = {"text": f"{label}: no billing code (no session record)"}
     elif record.kind == "tms":
-        code = {
-            "text": f"{label} (no billing code: one TMS code a day, billed with another session)"
-        }
+        why = "one TMS code a day, billed with another session that day"
+        code = {"text": f"{label}: no billing code ({why})"}
     else:
-        code = {"text": f"{label} (no billing code for {record.kind} in our codes data)"}
+        code = {"text": f"{label}: no billing code (none in our codes data for this option)"}
     out: dict[str, Any] = {
         "resourceType": "Procedure",
         "id": f"session-{session.id}",
@@ -212,7 +213,7 @@ def procedure_resource(
         out["performedDateTime"] = _when(record.delivered_at)
     if used:
         out["usedCode"] = [
-            {"coding": [_coding(x)], "text": f"{x.description} x {x.units}"} for x in used
+            {"coding": [_coding(x)], "text": f"{x.description}, {x.units} units"} for x in used
         ]
     return out
 
