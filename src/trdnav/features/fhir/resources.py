@@ -4,8 +4,12 @@ models). Codes and where they come from:
   EVIDENCE §H, KROENKE-2001, SPITZER-2006; the panel's hasMember and derivedFrom the
   QuestionnaireResponse follow the US Core Observation Screening Assessment profile, US-CORE-7).
   Other item codes are not in our evidence, so items travel in the QuestionnaireResponse only.
-- Conditions: ICD-10-CM (domain/codes/icd10). Procedures: CPT 90867/90868 for TMS sessions
-  (NEUROSTAR-CODING, domain/coverage/data/codes.toml).
+- Conditions: ICD-10-CM (domain/codes/icd10). Procedures: the codes of the session's billing
+  lines (domain/sessions/billing.py, the one source; codes and sources in
+  domain/coverage/data/codes.toml): CPT 90867/90868/90869 (NEUROSTAR-CODING), HCPCS G2082/G2083
+  (CGS-G2082) as the Procedure's code, HCPCS J0013 (J0013-2026, billed per mg) as a usedCode.
+  A session without a billing line (IV ketamine; a TMS session whose day's code is billed with
+  another session of that day) is text only, saying why.
 """
 
 from __future__ import annotations
@@ -15,12 +19,23 @@ from typing import Any
 
 from trdnav.domain.codes import icd10
 from trdnav.domain.coverage.loader import default_coverage
+from trdnav.domain.evidence.loader import default_evidence
 from trdnav.domain.measures import instruments
-from trdnav.storage.models import Administration, Course, CourseSession, Diagnosis, Patient
+from trdnav.domain.sessions.billing import Line
+from trdnav.storage.models import (
+    Administration,
+    Course,
+    CourseSession,
+    Diagnosis,
+    Patient,
+    SessionRecord,
+)
 
 LOINC = "http://loinc.org"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 CPT = "http://www.ama-assn.org/go/cpt"
+HCPCS = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+SYSTEMS = {"CPT": CPT, "HCPCS": HCPCS}  # codes.toml's `system` as FHIR code system URIs
 UCUM = "http://unitsofmeasure.org"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
@@ -148,31 +163,60 @@ def administration_resources(row: Administration, subject: dict[str, Any]) -> li
     return [qr, panel, *members]
 
 
-def procedure_resources(
-    course: Course, sessions: list[CourseSession], subject: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """A Procedure per delivered session. TMS sessions carry CPT 90867 (the course's first) or
-    90868; other options carry text only (their codes depend on the session record's dose)."""
-    procedures = default_coverage().codes.procedures
-    tms = course.option in procedures["90867"].options
-    out = []
-    delivered = sorted((s for s in sessions if s.status == "delivered"), key=lambda s: s.starts_at)
-    for n, session in enumerate(delivered):
-        code: dict[str, Any] = {"text": f"{course.option} session {session.number}"}
-        if tms:
-            cpt = "90867" if n == 0 else "90868"
-            code["coding"] = [{"system": CPT, "code": cpt, "display": procedures[cpt].description}]
-        out.append(
-            {
-                "resourceType": "Procedure",
-                "id": f"session-{session.id}",
-                "status": "completed",
-                "code": code,
-                "subject": ref(subject),
-                "performedPeriod": {
-                    "start": _when(session.starts_at),
-                    "end": _when(session.ends_at),
-                },
-            }
-        )
+def _coding(line: Line) -> dict[str, str]:
+    return {"system": SYSTEMS[line.system], "code": line.code, "display": line.description}
+
+
+def procedure_resource(
+    course: Course,
+    session: CourseSession,
+    record: SessionRecord | None,
+    lines: list[Line],
+    subject: dict[str, Any],
+) -> dict[str, Any]:
+    """A delivered session as a completed Procedure. Its code is the session's billing line for
+    the service (a CPT or HCPCS code billed per session); lines billed in other units (J0013,
+    per mg) are the items used. The time is the session record's (delivered, and discharged
+    when recorded); a session without a billing line says why in code.text."""
+    option = default_evidence().options.get(course.option)
+    label = f"{option.name if option else course.option}, session {session.number}"
+    services = [x for x in lines if _per_session(x.code)]
+    used = [x for x in lines if not _per_session(x.code)]
+    code: dict[str, Any]
+    if services:
+        code = {
+            "coding": [_coding(x) for x in services],
+            "text": f"{label}: {'; '.join(x.description for x in services)}",
+        }
+    elif record is None:
+        code = {"text": f"{label}: no billing code (no session record)"}
+    elif record.kind == "tms":
+        why = "one TMS code a day, billed with another session that day"
+        code = {"text": f"{label}: no billing code ({why})"}
+    else:
+        code = {"text": f"{label}: no billing code (none in our codes data for this option)"}
+    out: dict[str, Any] = {
+        "resourceType": "Procedure",
+        "id": f"session-{session.id}",
+        "status": "completed",
+        "code": code,
+        "subject": subject,
+    }
+    if record is None:
+        out["performedPeriod"] = {"start": _when(session.starts_at), "end": _when(session.ends_at)}
+    elif record.discharged_at is not None:
+        out["performedPeriod"] = {
+            "start": _when(record.delivered_at),
+            "end": _when(record.discharged_at),
+        }
+    else:
+        out["performedDateTime"] = _when(record.delivered_at)
+    if used:
+        out["usedCode"] = [
+            {"coding": [_coding(x)], "text": f"{x.description}, {x.units} units"} for x in used
+        ]
     return out
+
+
+def _per_session(code: str) -> bool:
+    return default_coverage().codes.procedures[code].unit == "session"

@@ -12,7 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trdnav.domain.sessions.billing import Line, lines
 from trdnav.features.fhir import resources as fr
+from trdnav.features.sessions.billing import current_records, delivered_of
+from trdnav.features.sessions.service import clinic_rules
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
 from trdnav.storage.models import Administration, Course, CourseSession, Diagnosis, Patient
@@ -20,7 +23,42 @@ from trdnav.storage.models import Administration, Course, CourseSession, Diagnos
 TYPES = ("Patient", "Condition", "QuestionnaireResponse", "Observation", "Procedure")
 
 
-def patient_resources(db: Session, patient: Patient) -> list[dict[str, Any]]:
+def procedures(
+    db: Session, clinic_id: int, patient_id: str | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The Procedures of a clinic's delivered sessions (of one patient), by patient id, coded
+    from the sessions' billing lines; a fixed number of queries however many sessions."""
+    courses = select(Course).where(Course.clinic_id == clinic_id)
+    delivered = select(CourseSession).where(
+        CourseSession.clinic_id == clinic_id, CourseSession.status == "delivered"
+    )
+    if patient_id is not None:
+        courses = courses.where(Course.patient_id == patient_id)
+        delivered = delivered.where(CourseSession.patient_id == patient_id)
+    by_course = {c.id: c for c in db.scalars(courses)}
+    records = current_records(db, clinic_id, patient_id=patient_id)
+    rules = clinic_rules(db, clinic_id)
+    billed: dict[str, list[Line]] = {}
+    for line in lines(delivered_of(db, records, rules.tz, rules.settings.medicare_payers)):
+        billed.setdefault(line.session_id, []).append(line)
+    by_session = {r.session_id: r for r in records}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for s in db.scalars(delivered.order_by(CourseSession.starts_at, CourseSession.id)):
+        out.setdefault(s.patient_id, []).append(
+            fr.procedure_resource(
+                by_course[s.course_id],
+                s,
+                by_session.get(s.id),
+                billed.get(s.id, []),
+                {"reference": f"Patient/{s.patient_id}"},
+            )
+        )
+    return out
+
+
+def patient_resources(
+    db: Session, patient: Patient, with_procedures: bool = True
+) -> list[dict[str, Any]]:
     """Every resource of one patient, the Patient first."""
     subject = fr.patient_resource(patient)
     out = [subject]
@@ -35,14 +73,8 @@ def patient_resources(db: Session, patient: Patient) -> list[dict[str, Any]]:
     )
     for row in administrations:
         out += fr.administration_resources(row, subject)
-    courses = db.scalars(
-        select(Course).where(Course.patient_id == patient.id).order_by(Course.start_on)
-    )
-    for course in courses:
-        sessions = list(
-            db.scalars(select(CourseSession).where(CourseSession.course_id == course.id))
-        )
-        out += fr.procedure_resources(course, sessions, subject)
+    if with_procedures:
+        out += procedures(db, patient.clinic_id, patient.id).get(patient.id, [])
     return out
 
 
@@ -83,7 +115,13 @@ def export_ndjson(db: Session, actor: Actor, resource_type: str, now: datetime) 
     patients = db.scalars(
         select(Patient).where(Patient.clinic_id == actor.clinic_id).order_by(Patient.id)
     ).all()
+    if resource_type == "Procedure":  # batched over the clinic, not per patient
+        batch = procedures(db, actor.clinic_id)
+        for patient in patients:
+            for resource in batch.get(patient.id, []):
+                yield json.dumps(resource, separators=(",", ":")) + "\n"
+        return
     for patient in patients:
-        for resource in patient_resources(db, patient):
+        for resource in patient_resources(db, patient, with_procedures=False):
             if resource["resourceType"] == resource_type:
                 yield json.dumps(resource, separators=(",", ":")) + "\n"

@@ -39,45 +39,85 @@ def _bounds(first: date, tz: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _current(db: Session, clinic_id: int, start: datetime, end: datetime) -> list[SessionRecord]:
-    newest = (
-        select(SessionRecord.session_id, func.max(SessionRecord.version).label("v"))
-        .where(SessionRecord.clinic_id == clinic_id)
-        .group_by(SessionRecord.session_id)
-        .subquery()
+def current_records(
+    db: Session,
+    clinic_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    patient_id: str | None = None,
+) -> list[SessionRecord]:
+    """The current version of each delivered session's record of a clinic (of one patient, or
+    delivered in [start, end)), by time; one query."""
+    newest = select(SessionRecord.session_id, func.max(SessionRecord.version).label("v")).where(
+        SessionRecord.clinic_id == clinic_id
     )
-    return list(
-        db.scalars(
-            select(SessionRecord)
-            .join(
-                newest,
-                (newest.c.session_id == SessionRecord.session_id)
-                & (newest.c.v == SessionRecord.version),
+    if patient_id is not None:
+        newest = newest.where(SessionRecord.patient_id == patient_id)
+    latest = newest.group_by(SessionRecord.session_id).subquery()
+    query = select(SessionRecord).join(
+        latest,
+        (latest.c.session_id == SessionRecord.session_id) & (latest.c.v == SessionRecord.version),
+    )
+    if start is not None:
+        query = query.where(SessionRecord.delivered_at >= start)
+    if end is not None:
+        query = query.where(SessionRecord.delivered_at < end)
+    return list(db.scalars(query.order_by(SessionRecord.delivered_at, SessionRecord.session_id)))
+
+
+def _chunks(values: set[str], size: int = 500) -> list[list[str]]:
+    ordered = sorted(values)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def delivered_of(
+    db: Session, records: list[SessionRecord], tz: str, medicare_payers: list[str]
+) -> list[Delivered]:
+    """Billing's view of these current record versions: the clinic's local day, the course's
+    first session, Medicare (plan, or a prior authorization's payer). Batch queries, not one
+    per record; `lines(delivered_of(...))` is every billing line of these sessions."""
+    pids = {r.patient_id for r in records}
+    cids = {r.course_id for r in records}
+    patients: dict[str, Patient] = {}
+    payers: dict[str, list[str]] = {}
+    firsts: dict[str, str] = {}
+    for chunk in _chunks(pids):
+        patients.update((p.id, p) for p in db.scalars(select(Patient).where(Patient.id.in_(chunk))))
+        rows = db.execute(
+            select(PriorAuthorization.patient_id, PriorAuthorization.payer).where(
+                PriorAuthorization.patient_id.in_(chunk)
             )
-            .where(SessionRecord.delivered_at >= start, SessionRecord.delivered_at < end)
+        )
+        for pid, payer in rows:
+            payers.setdefault(pid, []).append((payer or "").lower())
+    for chunk in _chunks(cids):
+        rows = db.execute(
+            select(SessionRecord.course_id, SessionRecord.session_id)
+            .where(SessionRecord.course_id.in_(chunk))
             .order_by(SessionRecord.delivered_at)
         )
-    )
-
-
-def _first_of_course(db: Session, course_id: str) -> str | None:
-    first = db.scalars(
-        select(SessionRecord.session_id)
-        .where(SessionRecord.course_id == course_id)
-        .order_by(SessionRecord.delivered_at)
-        .limit(1)
-    ).first()
-    return first
-
-
-def _medicare(db: Session, patient: Patient, payers: list[str]) -> bool:
-    if (patient.insurance or {}).get("plan") == "medicare":
-        return True
-    names = db.scalars(
-        select(PriorAuthorization.payer).where(PriorAuthorization.patient_id == patient.id)
-    )
-    wanted = [p.lower() for p in payers]
-    return any(any(w in (n or "").lower() for w in wanted) for n in names)
+        for course_id, session_id in rows:
+            firsts.setdefault(course_id, session_id)
+    wanted = [p.lower() for p in medicare_payers]
+    medicare = {
+        pid: (patients[pid].insurance or {}).get("plan") == "medicare"
+        or any(w in name for name in payers.get(pid, []) for w in wanted)
+        for pid in pids
+    }
+    return [
+        Delivered(
+            r.session_id,
+            r.patient_id,
+            r.course_id,
+            local_day(r.delivered_at, tz),
+            r.kind,
+            r.dose_mg,
+            r.mt_measured,
+            firsts.get(r.course_id) == r.session_id,
+            medicare[r.patient_id],
+        )
+        for r in records
+    ]
 
 
 def month_lines(
@@ -87,32 +127,13 @@ def month_lines(
     rules = clinic_rules(db, actor.clinic_id)
     first = parse_month(month, local_day(now, rules.tz))
     start, end = _bounds(first, rules.tz)
-    records = _current(db, actor.clinic_id, start, end)
-    patients: dict[str, Patient] = {}
-    medicare: dict[str, bool] = {}
-    firsts: dict[str, str | None] = {}
-    delivered = []
-    for r in records:
-        if r.patient_id not in patients:
-            p = db.get(Patient, r.patient_id)
-            assert p is not None
-            patients[p.id] = p
-            medicare[p.id] = _medicare(db, p, rules.settings.medicare_payers)
-        if r.course_id not in firsts:
-            firsts[r.course_id] = _first_of_course(db, r.course_id)
-        delivered.append(
-            Delivered(
-                r.session_id,
-                r.patient_id,
-                r.course_id,
-                local_day(r.delivered_at, rules.tz),
-                r.kind,
-                r.dose_mg,
-                r.mt_measured,
-                firsts[r.course_id] == r.session_id,
-                medicare[r.patient_id],
-            )
-        )
+    records = current_records(db, actor.clinic_id, start, end)
+    delivered = delivered_of(db, records, rules.tz, rules.settings.medicare_payers)
+    patients = {
+        p.id: p
+        for chunk in _chunks({r.patient_id for r in records})
+        for p in db.scalars(select(Patient).where(Patient.id.in_(chunk)))
+    }
     out = [_row(db, line, patients[line.patient_id]) for line in lines(delivered)]
     audit.record(
         db,
