@@ -3,10 +3,10 @@
 Filled figures: the low end of the reported range. Lighter figures: the uncertain part, up to
 the high end. Outlined figures: the rest.
 
-Two drawings of the same array: on web pages each group is at most three rectangles filled
-with a figure pattern defined once per page (`DEFS`), which keeps a results page with twelve
-arrays small; the PDF gets self-contained paths (`svg`), since WeasyPrint draws each inline
-SVG on its own.
+Each group is at most three rectangles filled with a figure pattern. Web pages define the
+patterns once (`DEFS`), which keeps a results page with twelve arrays small; in the PDF each
+array carries its own (`svg`), since WeasyPrint draws each inline SVG on its own. Rectangles
+instead of a hundred figure paths also keep the PDF quick to lay out and draw.
 """
 
 from __future__ import annotations
@@ -42,41 +42,20 @@ def counts(rate: Range | None) -> Counts | None:
     return Counts(low, high)
 
 
-def _figure(i: int) -> str:
-    x = (i % _COLS) * _W + 2
-    y = (i // _COLS) * _H + 1
-    # A head and a body: a pictogram readable at 9 px wide.
-    return f"M{x + 1.5} {y}h3v3h-3zM{x} {y + 4}h6v7h-6z"
-
-
-def svg(c: Counts) -> Markup:
-    """The 10 x 10 array; decorative for assistive technology (the text beside it says it all)."""
-    groups = {"low": range(0, c.low), "range": range(c.low, c.high), "none": range(c.high, 100)}
-    paths = "".join(
-        f'<path fill="{_FILL[k]}" stroke="{_STROKE[k]}" stroke-width=".8" '
-        f'd="{"".join(_figure(i) for i in idx)}"/>'
-        for k, idx in groups.items()
-        if len(idx)
-    )
-    return Markup(
-        f'<svg class="icon-array" viewBox="0 0 {_COLS * _W + 2} {10 * _H + 1}" '
-        f'aria-hidden="true" focusable="false">{paths}</svg>'
-    )
+# One figure in its cell: a head and a body, a pictogram readable at 9 px wide.
+_FIGURE = "M3.5 1h3v3h-3zM2 5h6v7h-6z"
 
 
 def _pattern(kind: str) -> str:
     return (
         f'<pattern id="ia-{kind}" width="{_W}" height="{_H}" patternUnits="userSpaceOnUse">'
         f'<path fill="{_FILL[kind]}" stroke="{_STROKE[kind]}" stroke-width=".8" '
-        f'd="{_figure(0)}"/></pattern>'
+        f'd="{_FIGURE}"/></pattern>'
     )
 
 
-DEFS = Markup(
-    '<svg class="ia-defs" aria-hidden="true" focusable="false"><defs>'
-    + "".join(_pattern(k) for k in _FILL)
-    + "</defs></svg>"
-)
+_OWN_DEFS = "<defs>" + "".join(_pattern(k) for k in _FILL) + "</defs>"
+DEFS = Markup(f'<svg class="ia-defs" aria-hidden="true" focusable="false">{_OWN_DEFS}</svg>')
 
 
 def _rects(start: int, end: int) -> list[tuple[int, int, int, int]]:
@@ -96,8 +75,7 @@ def _rects(start: int, end: int) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def svg_compact(c: Counts) -> Markup:
-    """The array drawn with the page's figure patterns (needs `DEFS` once on the page)."""
+def _drawing(c: Counts, defs: str) -> Markup:
     spans = {"low": (0, c.low), "range": (c.low, c.high), "none": (c.high, 100)}
     rects = "".join(
         f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#ia-{k})"/>'
@@ -106,5 +84,15 @@ def svg_compact(c: Counts) -> Markup:
     )
     return Markup(
         f'<svg class="icon-array" viewBox="0 0 {_COLS * _W + 2} {10 * _H + 1}" '
-        f'aria-hidden="true" focusable="false">{rects}</svg>'
+        f'aria-hidden="true" focusable="false">{defs}{rects}</svg>'
     )
+
+
+def svg_compact(c: Counts) -> Markup:
+    """The array drawn with the page's figure patterns (needs `DEFS` once on the page)."""
+    return _drawing(c, "")
+
+
+def svg(c: Counts) -> Markup:
+    """The array with its own figure patterns, for the PDF (WeasyPrint draws each SVG alone)."""
+    return _drawing(c, _OWN_DEFS)
