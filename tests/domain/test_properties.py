@@ -106,6 +106,12 @@ def test_out_of_pocket_never_exceeds_list_price_or_the_maximum(req: AssessmentRe
         assert 0 <= oop.low <= oop.high <= price.high
         if o.coverage == "likely" and cap is not None:
             assert oop.high <= cap
+        # The first 12 months: known exactly when the course price is, never below the course.
+        year, year_price = o.cost.first_year_out_of_pocket, o.cost.first_year_list_price
+        assert (year is None) == (year_price is None)
+        if year is not None and year_price is not None:
+            assert oop.low <= year.low <= year.high <= year_price.high
+            assert oop.high <= year.high and price.high <= year_price.high
 
 
 @settings(max_examples=200, deadline=None)
