@@ -56,7 +56,8 @@ def list_price(option: OptionData, clinic: ClinicConfig) -> ListPrice:
     course = Span(
         low=price.per_session.low * sessions.low, high=price.per_session.high * sessions.high
     )
-    return ListPrice(course, price.basis, price.source_ids + option.course.source_ids)
+    sources = list(dict.fromkeys(price.source_ids + option.course.source_ids))
+    return ListPrice(course, price.basis, sources)
 
 
 def _meets(
