@@ -195,6 +195,12 @@ def data_copy(tmp_path: Path) -> Path:
             r"rtms.toml: medicare_part_b.source_ids: unknown source id 'CMS-2099'",
         ),
         (
+            "options/esketamine.toml",
+            'source_ids = ["ROSS-2020"]\n\n[[first_year.estimates]]\ntext = "List price 2019',
+            'source_ids = []\n\n[[first_year.estimates]]\ntext = "List price 2019',
+            r"esketamine.toml: first_year.estimates.0.source_ids: List should have at least 1 item",
+        ),
+        (
             "options/rtms.toml",
             "coinsurance = 0.2\n",
             "coinsurance = 20\n",

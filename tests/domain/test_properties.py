@@ -126,6 +126,13 @@ def test_result_validates_and_every_cited_source_is_listed(req: AssessmentReques
         assert o.outcomes.source_ids and o.course.source_ids
         cited |= {s for f in o.findings for s in f.source_ids}
         cited |= set(o.outcomes.source_ids) | set(o.cost.source_ids) | set(o.course.source_ids)
+        cost = o.cost
+        assert (cost.first_year_list_price is None) == (not cost.first_year_source_ids)
+        cited |= set(cost.first_year_source_ids)
+        for e in cost.first_year_estimates:
+            assert e.source_ids and set(e.source_ids) <= set(cost.first_year_source_ids)
+        if cost.assumed_cost_sharing is not None:
+            cited |= set(cost.assumed_cost_sharing.source_ids)
     assert cited <= set(result.sources)
     total = result.severity.phq9_total
     assert total is None or 0 <= total <= 27

@@ -77,7 +77,7 @@ def cost_score(out_of_pocket: IntRange | None, span: CostSpan | None) -> tuple[f
     return (
         score,
         f"Estimated out of pocket ${out_of_pocket.low:,}–${out_of_pocket.high:,} in the first "
-        "12 months (with maintenance), compared with the other options.",
+        "12 months (with any maintenance), compared with the other options.",
     )
 
 
