@@ -26,7 +26,10 @@ import pytest
 
 from tests.domain.helpers import assess, option, request
 from tests.domain.test_costs_spec import ins
-from trdnav.domain.evidence.loader import DATA_DIR, EvidenceError, load_evidence
+from trdnav.domain.assessment import Engine
+from trdnav.domain.clinic import ClinicConfig
+from trdnav.domain.evidence.loader import DATA_DIR, EvidenceError, default_evidence, load_evidence
+from trdnav.platform.clinics import load_clinic
 
 Pair = tuple[int, int] | None
 
@@ -226,3 +229,17 @@ def test_first_year_needs_a_price(data_copy: Path) -> None:
     path.write_text(text[:start] + text[end:])
     with pytest.raises(EvidenceError, match=r"first_year and medicare_part_b need a \[price\]"):
         load_evidence(data_copy)
+
+
+def test_a_clinic_price_starts_the_first_year_and_is_cited() -> None:
+    """The clinic's own rTMS course price ($9,000) replaces the evidence course price; the
+    possible repeat (16 x $200–300) still comes from the evidence."""
+    demo = load_clinic()
+    clinic = ClinicConfig.model_validate(
+        {**demo.model_dump(), "prices": {"rtms": {"course": {"low": 9000, "high": 9000}}}}
+    )
+    result = Engine(default_evidence(), clinic).assess(request(**ins(plan="self_pay")))
+    cost = option(result, "rtms").cost
+    assert _pair(cost.first_year_list_price) == (9000, 9000 + 16 * 300)
+    assert "CLINIC-PRICES-DEMO" in cost.first_year_source_ids
+    assert set(cost.first_year_source_ids) <= set(result.sources)
