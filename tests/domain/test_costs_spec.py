@@ -88,9 +88,9 @@ ROWS = [
     row("rtms",             ins(plan="military"),                                                      "possible", (0, 12000)),
     row("rtms",             ins(plan=None),                                                            "possible", (0, 12000)),
     row("rtms",             ins(plan="unknown", d=100, c=0.1),                                         "possible", (690, 12000)),
-    # IV ketamine is usually self-pay: the full list price ($400–850 x 6–8 infusions).
-    row("iv_ketamine",      ins(d=0, c=0, m=0),                                                        "unlikely", (2400, 6800)),
-    row("iv_ketamine",      ins(plan="medicare", d=0, c=0),                                            "unlikely", (2400, 6800)),
+    # IV ketamine is usually self-pay: the full list price ($400–800 x 6–8 infusions).
+    row("iv_ketamine",      ins(d=0, c=0, m=0),                                                        "unlikely", (2400, 6400)),
+    row("iv_ketamine",      ins(plan="medicare", d=0, c=0),                                            "unlikely", (2400, 6400)),
     # Esketamine: likely when the approved TRD indication is met.
     row("esketamine",       ins(d=0, c=0.2),                                                           "likely",   (1460, 1570)),
     row("esketamine",       {**ins(d=0, c=0.2), "antidepressant_trials": []},                          "possible", (1460, 7850)),

@@ -106,6 +106,12 @@ def test_out_of_pocket_never_exceeds_list_price_or_the_maximum(req: AssessmentRe
         assert 0 <= oop.low <= oop.high <= price.high
         if o.coverage == "likely" and cap is not None:
             assert oop.high <= cap
+        # The first 12 months: known exactly when the course price is, never below the course.
+        year, year_price = o.cost.first_year_out_of_pocket, o.cost.first_year_list_price
+        assert (year is None) == (year_price is None)
+        if year is not None and year_price is not None:
+            assert oop.low <= year.low <= year.high <= year_price.high
+            assert oop.high <= year.high and price.high <= year_price.high
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,6 +126,13 @@ def test_result_validates_and_every_cited_source_is_listed(req: AssessmentReques
         assert o.outcomes.source_ids and o.course.source_ids
         cited |= {s for f in o.findings for s in f.source_ids}
         cited |= set(o.outcomes.source_ids) | set(o.cost.source_ids) | set(o.course.source_ids)
+        cost = o.cost
+        assert (cost.first_year_list_price is None) == (not cost.first_year_source_ids)
+        cited |= set(cost.first_year_source_ids)
+        for e in cost.first_year_estimates:
+            assert e.source_ids and set(e.source_ids) <= set(cost.first_year_source_ids)
+        if cost.assumed_cost_sharing is not None:
+            cited |= set(cost.assumed_cost_sharing.source_ids)
     assert cited <= set(result.sources)
     total = result.severity.phq9_total
     assert total is None or 0 <= total <= 27

@@ -87,6 +87,7 @@ class _Static:
     strength: EvidenceStrength
     price: costs.ListPrice
     list_price: IntRange | None
+    first_year: costs.FirstYear | None
     coverage_notes: dict[str, SourcedText]
     scores: dict[str, tuple[float, str]]
     source_ids: frozenset[str]
@@ -118,9 +119,11 @@ def _static(
     d = option.delivery
     ttb = option.time_to_benefit
     price = costs.list_price(option, clinic)
+    year = costs.first_year(option, price)
     sources = {*course.source_ids, *outcomes.source_ids, *d.source_ids, *ttb.source_ids}
     sources |= {*option.durability.source_ids, *option.evidence_strength.source_ids}
     sources |= {sid for s in effects for sid in s.source_ids} | set(price.source_ids)
+    sources |= set(year.source_ids if year else ())
     return _Static(
         data=option,
         screener=Screener(option, rule_sets),
@@ -138,6 +141,7 @@ def _static(
         list_price=None
         if price.course is None
         else IntRange(low=price.course.low, high=price.course.high),
+        first_year=year,
         coverage_notes={
             plan: SourcedText(text=rule.note, source_ids=rule.source_ids)
             for plan, rule in option.coverage.items()
@@ -145,6 +149,16 @@ def _static(
         scores=static_scores(option, scales),
         source_ids=frozenset(sources),
     )
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """One option's coverage and this person's out-of-pocket ranges (None: no price known)."""
+
+    check: costs.CoverageCheck
+    course: IntRange | None
+    first_year: IntRange | None
+    assumed: SourcedText | None
 
 
 def _coverage_note(check: costs.CoverageCheck, plan_note: SourcedText | None) -> SourcedText | None:
@@ -190,16 +204,13 @@ class Engine:
         sev = severity(request)
         resistance = treatment_resistance(request)
         weights = weights_for(request.preferences, self.evidence.scales)
-        # Cost is scored relative to the other options, so every estimate comes first.
+        # Cost is scored relative to the other options (the first 12 months, like with like),
+        # so every estimate comes first.
         priced = [
-            (st, *self._oop(st, request, resistance, sev.phq9_total))
-            for st in self._static.values()
+            (st, self._oop(st, request, resistance, sev.phq9_total)) for st in self._static.values()
         ]
-        span = cost_span([oop for _, _, oop in priced])
-        options = [
-            self._option(st, request, resistance, weights, span, check, oop)
-            for st, check, oop in priced
-        ]
+        span = cost_span([p.first_year for _, p in priced])
+        options = [self._option(st, request, resistance, weights, span, p) for st, p in priced]
         strength = {o.id: o.evidence_strength.rank for o in options}
         ranked = sorted(
             (o for o in options if o.candidacy in ("eligible", "caution")),
@@ -211,6 +222,8 @@ class Engine:
                 used.update(f.source_ids)
             if o.coverage_note is not None:
                 used.update(o.coverage_note.source_ids)
+            if o.cost.assumed_cost_sharing is not None:
+                used.update(o.cost.assumed_cost_sharing.source_ids)
         return AssessmentResult.model_construct(
             evidence_version=self.evidence.version,
             severity=sev,
@@ -228,12 +241,23 @@ class Engine:
         request: AssessmentRequest,
         resistance: TreatmentResistance,
         phq9_total: int | None,
-    ) -> tuple[costs.CoverageCheck, IntRange | None]:
-        """Coverage, and this person's estimated out-of-pocket range (None: no price)."""
+    ) -> _Priced:
+        """Coverage, and this person's estimated out-of-pocket ranges (None: no price)."""
         check = costs.coverage_for(st.data, request, resistance, phq9_total)
-        if st.price.course is None:
-            return check, None
-        return check, costs.out_of_pocket(st.price.course, check.coverage, request.insurance)
+        course = st.price.course
+        if course is None:
+            return _Priced(check, None, None, None)
+        insurance, assumed = costs.assumed_sharing(st.data, request.insurance)
+        if check.coverage in ("unlikely", "self_pay"):
+            assumed = None  # the whole price either way: no cost sharing to assume
+        oop = costs.out_of_pocket(course, check.coverage, insurance)
+        year = st.first_year
+        first = (
+            None
+            if year is None
+            else costs.first_year_out_of_pocket(year, course, check.coverage, insurance)
+        )
+        return _Priced(check, oop, first, assumed)
 
     def _option(
         self,
@@ -242,22 +266,29 @@ class Engine:
         resistance: TreatmentResistance,
         weights: Weights,
         span: CostSpan | None,
-        check: costs.CoverageCheck,
-        oop: IntRange | None,
+        priced: _Priced,
     ) -> OptionResult:
         option = st.data
         screening = st.screener.screen(request, resistance)
+        check = priced.check
         coverage = check.coverage
+        year = st.first_year
         # model_construct: every input is already a validated model (hot path; a property test
         # re-validates whole results against the model).
         cost = Cost.model_construct(
             course_list_price=st.list_price,
-            estimated_out_of_pocket=oop,
+            estimated_out_of_pocket=priced.course,
             basis=st.price.basis,
             source_ids=st.price.source_ids,
+            first_year_list_price=None if year is None else year.list_price,
+            first_year_out_of_pocket=priced.first_year,
+            first_year_basis="" if year is None else year.basis,
+            first_year_estimates=[] if year is None else year.estimates,
+            first_year_source_ids=[] if year is None else year.source_ids,
+            assumed_cost_sharing=priced.assumed,
         )
         ranked = screening.candidacy in ("eligible", "caution")
-        scores = {**st.scores, "low_cost": cost_score(oop, span)}
+        scores = {**st.scores, "low_cost": cost_score(priced.first_year, span)}
         fit = compute_fit(weights, scores)
         plan = request.insurance.plan or "unknown"
         return OptionResult.model_construct(

@@ -1,7 +1,8 @@
-"""Course list price, coverage likelihood per plan, and out-of-pocket arithmetic.
+"""Course and first-year list prices, coverage likelihood per plan, and out-of-pocket arithmetic.
 
 Out of pocket = the deductible first, then coinsurance on the rest, capped by the out-of-pocket
-maximum. Unknown insurance numbers widen the range instead of being guessed.
+maximum. Unknown insurance numbers widen the range instead of being guessed; the one assumption
+is Original Medicare's Part B cost sharing where the evidence gives it (stated with the result).
 """
 
 from __future__ import annotations
@@ -13,14 +14,24 @@ from operator import attrgetter
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.evidence.fields import UNKNOWN_VALUES
 from trdnav.domain.evidence.schema import (
+    CostSharingData,
     CoverageCriteria,
     CoverageExclusion,
     CoverageRule,
+    FirstYearEstimateData,
     OptionData,
     Span,
 )
 from trdnav.domain.requests import AssessmentRequest, Insurance
-from trdnav.domain.results import Coverage, IntRange, TreatmentResistance
+from trdnav.domain.results import (
+    Coverage,
+    FirstYearEstimate,
+    IntRange,
+    SourcedText,
+    TreatmentResistance,
+)
+
+WEEKS_IN_YEAR = 52
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,8 @@ def list_price(option: OptionData, clinic: ClinicConfig) -> ListPrice:
     course = Span(
         low=price.per_session.low * sessions.low, high=price.per_session.high * sessions.high
     )
-    return ListPrice(course, price.basis, price.source_ids + option.course.source_ids)
+    sources = list(dict.fromkeys(price.source_ids + option.course.source_ids))
+    return ListPrice(course, price.basis, sources)
 
 
 def _meets(
@@ -125,7 +137,7 @@ def insured_share(
     return paid if oop_max is None else min(paid, oop_max)
 
 
-def out_of_pocket(course: Span, coverage: Coverage, insurance: Insurance) -> IntRange:
+def out_of_pocket(course: Span | IntRange, coverage: Coverage, insurance: Insurance) -> IntRange:
     """Estimated out-of-pocket range for a course under a coverage likelihood."""
     if coverage in ("self_pay", "unlikely"):
         return IntRange(low=course.low, high=course.high)
@@ -146,3 +158,120 @@ def out_of_pocket(course: Span, coverage: Coverage, insurance: Insurance) -> Int
     if coverage == "likely" and oop_max is not None:
         cap = min(cap, math.floor(oop_max))
     return IntRange(low=math.floor(low), high=min(cap, math.ceil(high)))
+
+
+def assumed_sharing(
+    option: OptionData, insurance: Insurance
+) -> tuple[Insurance, SourcedText | None]:
+    """Original Medicare's Part B deductible and coinsurance for the numbers the person left
+    out, where the evidence gives them for this option; else the insurance as it is."""
+    sharing: CostSharingData | None = option.medicare_part_b
+    if insurance.plan != "medicare" or sharing is None:
+        return insurance, None
+    ded, coins = insurance.deductible_remaining, insurance.coinsurance
+    if ded is not None and coins is not None:
+        return insurance, None
+    filled = insurance.model_copy(
+        update={
+            "deductible_remaining": float(sharing.deductible) if ded is None else ded,
+            "coinsurance": sharing.coinsurance if coins is None else coins,
+        }
+    )
+    return filled, SourcedText(text=sharing.text, source_ids=sharing.source_ids)
+
+
+@dataclass(frozen=True)
+class FirstYear:
+    """The first 12 months at list price: every estimate, and the range spanning them all."""
+
+    estimates: list[FirstYearEstimate]
+    list_price: IntRange
+    basis: str
+    source_ids: list[str]
+
+
+def _count_after(est: FirstYearEstimateData, course_weeks: Span) -> Span:
+    """Sessions (or months) after the course: given, or one every N weeks for the rest of
+    the first year (fewest: longest course, longest gap; most: shortest course, shortest gap)."""
+    if est.count is not None:
+        return est.count
+    assert est.every_weeks is not None  # schema guarantees one of the two
+    rest_low = max(0, WEEKS_IN_YEAR - course_weeks.high)
+    rest_high = max(0, WEEKS_IN_YEAR - course_weeks.low)
+    return Span(low=rest_low // est.every_weeks.high, high=rest_high // est.every_weeks.low)
+
+
+def _estimate(
+    est: FirstYearEstimateData, course: Span, option: OptionData
+) -> tuple[FirstYearEstimate, list[str]]:
+    if est.year is not None:
+        line = FirstYearEstimate(
+            text=est.text,
+            course=None,
+            count=None,
+            unit_price=None,
+            after_course=None,
+            list_price=IntRange(low=est.year.low, high=est.year.high),
+            possible=est.possible,
+            insured=est.insured,
+            unconfirmed=est.unconfirmed,
+            source_ids=est.source_ids,
+        )
+        return line, est.source_ids
+    assert est.unit is not None  # schema guarantees it
+    count = _count_after(est, option.course.weeks)
+    after = IntRange(low=count.low * est.unit.low, high=count.high * est.unit.high)
+    sources = list(est.source_ids)
+    if est.every_weeks is not None:  # the rest of the year depends on the course's length
+        sources += [sid for sid in option.course.source_ids if sid not in sources]
+    line = FirstYearEstimate(
+        text=est.text,
+        course=IntRange(low=course.low, high=course.high),
+        count=IntRange(low=count.low, high=count.high),
+        unit_price=IntRange(low=est.unit.low, high=est.unit.high),
+        after_course=after,
+        list_price=IntRange(
+            low=course.low + (0 if est.possible else after.low), high=course.high + after.high
+        ),
+        possible=est.possible,
+        insured=est.insured,
+        unconfirmed=est.unconfirmed,
+        source_ids=sources,
+    )
+    return line, sources
+
+
+def first_year(option: OptionData, price: ListPrice) -> FirstYear | None:
+    """Every first-year estimate of the evidence, from the course list price (None: unknown)."""
+    data = option.first_year
+    if data is None or price.course is None:
+        return None
+    estimates, sources = [], [*data.source_ids, *price.source_ids]
+    for est in data.estimates:
+        line, cited = _estimate(est, price.course, option)
+        estimates.append(line)
+        sources += cited
+    span = IntRange(
+        low=min(e.list_price.low for e in estimates),
+        high=max(e.list_price.high for e in estimates),
+    )
+    return FirstYear(estimates, span, data.text, list(dict.fromkeys(sources)))
+
+
+def first_year_out_of_pocket(
+    year: FirstYear, course: Span, coverage: Coverage, insurance: Insurance
+) -> IntRange:
+    """The person's share of the first 12 months, spanning every estimate.
+
+    What insurers do not pay for (`insured` false) is added in full, outside the out-of-pocket
+    maximum; the deductible and maximum apply once (one plan year).
+    """
+    ranges = []
+    for e in year.estimates:
+        if e.after_course is None or e.insured:
+            ranges.append(out_of_pocket(e.list_price, coverage, insurance))
+            continue
+        base = out_of_pocket(course, coverage, insurance)
+        low = base.low + (0 if e.possible else e.after_course.low)
+        ranges.append(IntRange(low=low, high=base.high + e.after_course.high))
+    return IntRange(low=min(r.low for r in ranges), high=max(r.high for r in ranges))

@@ -54,13 +54,14 @@ CostSpan = tuple[float, float]  # the cheapest and dearest known out-of-pocket m
 
 
 def cost_span(out_of_pockets: list[IntRange | None]) -> CostSpan | None:
-    """The range of the options' estimated out-of-pocket midpoints (None: no price known)."""
+    """The range of the options' first-year out-of-pocket midpoints (None: no price known)."""
     mids = [(r.low + r.high) / 2 for r in out_of_pockets if r is not None]
     return (min(mids), max(mids)) if mids else None
 
 
 def cost_score(out_of_pocket: IntRange | None, span: CostSpan | None) -> tuple[float, str]:
-    """The low-cost score, relative to the other options (cheapest 1, dearest 0).
+    """The low-cost score of the first 12 months out of pocket (maintenance included, so like
+    is compared with like), relative to the other options (cheapest 1, dearest 0).
 
     An unknown price is never neutral: it counts as the dearest until the clinic gives one.
     (An "unlikely" coverage already shows as the whole list price out of pocket.)
@@ -75,8 +76,8 @@ def cost_score(out_of_pocket: IntRange | None, span: CostSpan | None) -> tuple[f
     score = 1.0 if dearest <= cheapest else _scaled(mid, cheapest, dearest)
     return (
         score,
-        f"Estimated out of pocket ${out_of_pocket.low:,}–${out_of_pocket.high:,}, "
-        "compared with the other options.",
+        f"Estimated out of pocket ${out_of_pocket.low:,}–${out_of_pocket.high:,} in the first "
+        "12 months (with any maintenance), compared with the other options.",
     )
 
 

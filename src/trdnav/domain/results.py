@@ -138,23 +138,60 @@ class Outcomes(_View):
     source_ids: list[str]
 
 
+class SourcedText(_View):
+    text: str
+    source_ids: list[str]
+
+
+class FirstYearEstimate(_View):
+    """One estimate of the first 12 months at list price, with its arithmetic."""
+
+    text: str
+    course: IntRange | None = Field(
+        description="The course list price it starts from; null for a whole-year price."
+    )
+    count: IntRange | None = Field(description="Sessions (or months) after the first course.")
+    unit_price: IntRange | None = Field(description="The list price of each of them.")
+    after_course: IntRange | None = Field(description="count x unit_price.")
+    list_price: IntRange = Field(description="The first 12 months at list price.")
+    possible: bool = Field(
+        description="Only some people need what follows the course: only the high end counts it."
+    )
+    insured: bool = Field(
+        description="False: insurers do not pay for what follows the course (paid in full)."
+    )
+    unconfirmed: bool
+    source_ids: list[str]
+
+
 class Cost(_View):
     course_list_price: IntRange | None
     estimated_out_of_pocket: IntRange | None
     currency: Literal["USD"] = "USD"
     basis: str
     source_ids: list[str]
+    first_year_list_price: IntRange | None = Field(
+        default=None,
+        description="The first 12 months including maintenance, at list price; null when unknown.",
+    )
+    first_year_out_of_pocket: IntRange | None = Field(
+        default=None, description="This person's estimated share of the first 12 months."
+    )
+    first_year_basis: str = ""
+    first_year_estimates: list[FirstYearEstimate] = Field(
+        default_factory=list, description="The range spans every estimate."
+    )
+    first_year_source_ids: list[str] = Field(default_factory=list)
+    assumed_cost_sharing: SourcedText | None = Field(
+        default=None,
+        description="Cost sharing assumed because the person did not give their own numbers.",
+    )
 
 
 class SideEffect(_View):
     name: str
     frequency: str
     serious: bool
-    source_ids: list[str]
-
-
-class SourcedText(_View):
-    text: str
     source_ids: list[str]
 
 

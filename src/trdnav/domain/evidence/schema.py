@@ -150,6 +150,54 @@ class PriceData(_Data):
         return self
 
 
+class FirstYearEstimateData(_Data):
+    """One way to price the first 12 months at list: either the whole year as a source gives
+    it (`year`), or the first course plus what follows it: `count` sessions (or months), or one
+    session `every_weeks` for the rest of the year, at `unit` each.
+
+    `possible`: only some people need what follows (only the high end counts it); `insured`
+    false: insurers do not pay for what follows, so it is out of pocket in full.
+    """
+
+    text: str = Field(min_length=1)
+    year: Span | None = None
+    count: Span | None = None
+    every_weeks: Span | None = None
+    unit: Span | None = None
+    possible: bool = False
+    insured: bool = True
+    unconfirmed: bool = False
+    source_ids: SourceIds
+
+    @model_validator(mode="after")
+    def _one_form(self) -> FirstYearEstimateData:
+        if self.year is not None:
+            if (self.count, self.every_weeks, self.unit) != (None, None, None):
+                raise ValueError("`year` is a whole-year price: give no count, every_weeks or unit")
+        elif self.unit is None or (self.count is None) == (self.every_weeks is None):
+            raise ValueError("give `year`, or `unit` with exactly one of `count` or `every_weeks`")
+        if self.every_weeks is not None and self.every_weeks.low < 1:
+            raise ValueError("every_weeks must be at least 1")
+        return self
+
+
+class FirstYearData(_Data):
+    """The first 12 months from the start, with maintenance; the range spans every estimate."""
+
+    text: str = Field(min_length=1)
+    estimates: Annotated[list[FirstYearEstimateData], Field(min_length=1)]
+    source_ids: SourceIds
+
+
+class CostSharingData(_Data):
+    """Cost sharing assumed for a plan when the person did not give their own numbers."""
+
+    deductible: Annotated[int, Field(ge=0)]
+    coinsurance: Annotated[float, Field(ge=0, le=1)]
+    text: str = Field(min_length=1)
+    source_ids: SourceIds
+
+
 class CoverageCriteria(_Data):
     min_failed_trials: int | None = None
     min_phq9: int | None = None
@@ -246,6 +294,8 @@ class OptionData(_Data):
     outcomes: OutcomesData
     side_effects: Annotated[list[SideEffectData], Field(min_length=1)]
     price: PriceData | None = None
+    first_year: FirstYearData | None = None
+    medicare_part_b: CostSharingData | None = None
     coverage: dict[Plan, CoverageRule]
     ratings: Ratings
 
@@ -254,6 +304,8 @@ class OptionData(_Data):
         missing = {"medicare", "medicaid", "commercial", "military", "unknown"} - set(self.coverage)
         if missing:
             raise ValueError(f"coverage is missing plans: {', '.join(sorted(missing))}")
+        if self.price is None and (self.first_year or self.medicare_part_b) is not None:
+            raise ValueError("first_year and medicare_part_b need a [price] to start from")
         return self
 
 
