@@ -128,8 +128,8 @@ DEFECTS = [
     case(
         "an outcome without its kind of study",
         "options/ect.toml",
-        'design = "From a national registry',
-        'not_design = "From a national registry',
+        'design = "The Scottish ECT registry',
+        'not_design = "The Scottish ECT registry',
         r"options/ect\.toml: outcomes\.design: Field required",
     ),
 ]

@@ -112,6 +112,7 @@ def _static(
         response=_rate(o.response),
         remission=_rate(o.remission),
         timeframe=o.timeframe,
+        design=o.design,
         source_ids=o.source_ids,
     )
     effects = [SideEffect.model_validate(s, from_attributes=True) for s in option.side_effects]

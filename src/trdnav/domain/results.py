@@ -135,6 +135,10 @@ class Outcomes(_View):
     response: Range | None = Field(description="Share of people who respond; null when unknown.")
     remission: Range | None
     timeframe: str
+    design: str = Field(
+        default="",
+        description="What kind of study the figures come from, in the evidence file's words.",
+    )
     source_ids: list[str]
 
 

@@ -49,8 +49,10 @@ def test_every_comparison_is_shown_with_both_arms_time_point_design_and_source(
     text = _text(row)
     evidence = load_evidence()
     pairs = 0
+    chances = _text(_row(html, "Chance of improving by at least half"))
     for option in evidence.options.values():
-        assert option.outcomes.design in text
+        # The kind of study sits beside each headline range.
+        assert f"Kind of study: {option.outcomes.design}" in chances
         for c in option.comparisons:
             assert f"{c.treated} compared with {c.control}: {c.timepoint}; {c.design}" in text
             for sid in c.source_ids:
@@ -73,7 +75,9 @@ def test_every_comparison_is_shown_with_both_arms_time_point_design_and_source(
     )
     assert "at 24 hours; pooled randomized trials (Cochrane review) (very low certainty)" in text
     assert "No trial of ECT against a sham (placebo) treatment is in our evidence base" in text
-    assert "From everyday practice: a naturalistic study without a control group." in text
+    assert (
+        "Kind of study: A study of everyday practice (naturalistic), without a control" in chances
+    )
     # Unconfirmed per-arm figures say so, and only those.
     assert text.count("the evidence file marks these figures unconfirmed") == 3
 

@@ -1,9 +1,9 @@
 """Fair numbers (IPDAS): each option's trials next to their control arms, and harms per 100.
 
-Views over the evidence data (no clinical logic): what kind of study each headline range comes
-from, every randomized comparison as a paired icon array with its time point and design, and
-harms with one denominator (per 100 people, drawn like benefits); a harm the source counts per
-session or infusion keeps that denominator in words and is not drawn.
+Views over the evidence data (no clinical logic): every randomized comparison as a paired icon
+array with its time point and design, and harms with one denominator (per 100 people, drawn like
+benefits); a harm the source counts per session or infusion keeps that denominator in words and
+is not drawn. (The kind of study behind each headline range is `Outcomes.design`.)
 """
 
 from __future__ import annotations
@@ -54,8 +54,6 @@ class Harm:
 class Fair:
     """Everything the comparison and harms rows show for one option."""
 
-    design: str
-    design_source_ids: tuple[str, ...]
     comparisons: tuple[Comparison, ...]
     note: ComparisonNote | None
     harms: tuple[Harm, ...]
@@ -63,8 +61,7 @@ class Fair:
     @property
     def source_ids(self) -> set[str]:
         """Every source these rows cite."""
-        ids = set(self.design_source_ids)
-        ids |= {sid for c in self.comparisons for sid in c.data.source_ids}
+        ids = {sid for c in self.comparisons for sid in c.data.source_ids}
         ids |= {sid for h in self.harms for sid in h.data.source_ids}
         return ids | set(self.note.source_ids if self.note else ())
 
@@ -90,8 +87,6 @@ def _fair(option: OptionData, draw: Callable[[Counts], Markup]) -> Fair:
         c = None if harm.per_100_people is None else _counts(harm.per_100_people)
         harms.append(Harm(harm, c, None if c is None else draw(c)))
     return Fair(
-        design=option.outcomes.design,
-        design_source_ids=tuple(option.outcomes.source_ids),
         comparisons=tuple(comparisons),
         note=option.comparison_note,
         harms=tuple(harms),
