@@ -175,7 +175,9 @@ class Engine:
         }
         self._static_sources = frozenset().union(*(st.source_ids for st in self._static.values()))
         self._sources = {
-            sid: Source(citation=s.citation, year=s.year, url=s.url)
+            sid: Source(
+                citation=s.citation, year=s.year, url=s.url, type=s.type, conflict=s.conflict
+            )
             for sid, s in evidence.sources.items()
         }
         self._sources[clinic.price_source_id] = Source(

@@ -200,6 +200,14 @@ class Source(_View):
     citation: str
     year: int | None
     url: str | None
+    type: str | None = Field(
+        default=None,
+        description="Kind of source: trial, meta_analysis, registry, study, regulatory, payer, "
+        "guideline, manufacturer, clinic_marketing, secondary, standard, software_issue.",
+    )
+    conflict: str | None = Field(
+        default=None, description="A conflict of interest the evidence file shows, if any."
+    )
 
 
 class AssessmentResult(_View):

@@ -18,6 +18,7 @@ from tests.features.aid.aid_data import DANA
 from tests.features.aid.test_aid_pages import _answer_all
 from trdnav.domain.evidence.loader import load_evidence
 from trdnav.domain.evidence.schema import Rate
+from trdnav.features.aid.answers import to_request
 
 ROW = "Compared with a control group in trials"
 HARMS = "Harms, counted per 100 people"
@@ -113,6 +114,22 @@ def test_takeaway_carries_the_comparisons_and_lists_every_source_it_cites(
     cited = set(re.findall(r'href="/sources#([^"]+)"', page))
     assert {"KRATTER-2026", "COCHRANE-KETAMINE-2021", "TURKOZ-2021"} <= cited
     assert cited - listed == set()
+    assert re.search(r'<li id="CLINIC-2025">.*?Conflict of interest: Written by a TMS clinic', page)
+
+
+def test_the_api_result_carries_kind_of_study_and_source_balance(client: TestClient) -> None:
+    """Added fields (contract assessment-v1 allows additions): outcomes.design, source type."""
+    api = client.post(
+        "/api/v1/assessments",
+        content=to_request(DANA).model_dump_json(exclude_none=True),
+        headers={"Content-Type": "application/json"},
+    ).json()
+    by_id = {o["id"]: o for o in api["options"]}
+    assert by_id["rtms"]["outcomes"]["design"].startswith("A study of everyday practice")
+    assert api["sources"]["CARPENTER-2012"]["type"] == "registry"
+    assert api["sources"]["CLINIC-2025"]["type"] == "clinic_marketing"
+    assert api["sources"]["CLINIC-2025"]["conflict"].startswith("Written by a TMS clinic")
+    assert api["sources"]["TRANSFORM-2"]["conflict"] is None
 
 
 def test_takeaway_pdf_carries_the_comparisons(client: TestClient) -> None:
