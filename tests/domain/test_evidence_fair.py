@@ -89,12 +89,12 @@ DEFECTS = [
         r"options/deep_tms\.toml: comparisons\.0\.outcomes\.1\.control: .*low \(0\.16\) is above",
     ),
     case(
-        "an outcome that is neither response nor remission",
+        "an outcome that is not response, remission or relapse",
         "options/deep_tms.toml",
         '{ kind = "response", treated = { low = 0.384',
-        '{ kind = "relapse", treated = { low = 0.384',
+        '{ kind = "survival", treated = { low = 0.384',
         r"options/deep_tms\.toml: comparisons\.0\.outcomes\.0\.kind: Input should be "
-        r"'response' or 'remission'",
+        r"'response', 'remission' or 'relapse'",
     ),
     case(
         "a comparison without a time point",
@@ -195,6 +195,7 @@ def test_unconfirmed_arms_are_those_the_evidence_file_marks() -> None:
     assert flagged == {
         ("rtms", "O-REARDON-2007", "response"),
         ("rtms", "O-REARDON-2007", "remission"),
+        ("rtms", "GEORGE-2010", "remission"),
         ("deep_tms", "LEVKOVITZ-2015", "remission"),
     }
 

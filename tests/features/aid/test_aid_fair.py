@@ -60,7 +60,11 @@ def test_every_comparison_is_shown_with_both_arms_time_point_design_and_source(
                 assert f'href="/sources#{sid}"' in row
             for arm in c.outcomes:
                 pairs += 1
-                label = "Improved by at least half" if arm.kind == "response" else "Remission"
+                label = {
+                    "response": "Improved by at least half",
+                    "remission": "Remission",
+                    "relapse": "Relapsed",
+                }[arm.kind]
                 sentence = (
                     f"{label}: with {c.treated}, {_n(arm.treated)} · "
                     f"with {c.control}, {_n(arm.control)}."
@@ -80,7 +84,8 @@ def test_every_comparison_is_shown_with_both_arms_time_point_design_and_source(
         "Kind of study: A study of everyday practice (naturalistic), without a control" in chances
     )
     # Unconfirmed per-arm figures say so, and only those.
-    assert text.count("the evidence file marks these figures unconfirmed") == 3
+    assert text.count("the evidence file marks these figures unconfirmed") == 4
+    assert "Relapsed: with continuing esketamine, about 27 out of 100 · with stopping" in text
 
 
 def test_harms_are_per_100_people_as_icon_arrays_or_keep_their_own_denominator(

@@ -156,9 +156,10 @@ class OutcomesData(_Data):
 
 
 class ArmOutcome(_Data):
-    """One outcome of a randomized comparison: the treated arm and the control arm, 0..1."""
+    """One outcome of a comparison: the treated arm and the control arm, 0..1. Response and
+    remission are benefits; relapse (among people who got better) is the lack of one."""
 
-    kind: Literal["response", "remission"]
+    kind: Literal["response", "remission", "relapse"]
     treated: Rate
     control: Rate
     # The evidence file marks the per-arm figures "(unconfirmed)": shown as approximate only.
