@@ -72,6 +72,21 @@ def test_every_number_has_a_source() -> None:
     assert missing == []
 
 
+def test_the_number_walk_reaches_comparisons_and_harms() -> None:
+    """Comparator arms and harms are walked too: without their sources, each number is named."""
+    opt = load_evidence().options["esketamine"]
+    bare = opt.model_copy(
+        update={
+            "comparisons": [opt.comparisons[0].model_copy(update={"source_ids": []})],
+            "harms": [opt.harms[0].model_copy(update={"source_ids": []})],
+        }
+    )
+    missing = _unsourced(bare, "esketamine", sourced=False)
+    assert "esketamine.comparisons[0].outcomes[0].treated.low" in missing
+    assert "esketamine.comparisons[0].outcomes[1].control.high" in missing
+    assert "esketamine.harms[0].per_100_people.high" in missing
+
+
 def test_every_cited_source_exists() -> None:
     evidence = load_evidence()
     cited = set()

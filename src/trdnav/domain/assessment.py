@@ -113,6 +113,7 @@ def _static(
         response=_rate(o.response),
         remission=_rate(o.remission),
         timeframe=o.timeframe,
+        design=o.design,
         source_ids=o.source_ids,
     )
     effects = [SideEffect.model_validate(s, from_attributes=True) for s in option.side_effects]
@@ -188,7 +189,9 @@ class Engine:
         }
         self._static_sources = frozenset().union(*(st.source_ids for st in self._static.values()))
         self._sources = {
-            sid: Source(citation=s.citation, year=s.year, url=s.url)
+            sid: Source(
+                citation=s.citation, year=s.year, url=s.url, type=s.type, conflict=s.conflict
+            )
             for sid, s in evidence.sources.items()
         }
         self._sources[clinic.price_source_id] = Source(

@@ -135,6 +135,10 @@ class Outcomes(_View):
     response: Range | None = Field(description="Share of people who respond; null when unknown.")
     remission: Range | None
     timeframe: str
+    design: str = Field(
+        default="",
+        description="What kind of study the figures come from, in the evidence file's words.",
+    )
     source_ids: list[str]
 
 
@@ -233,6 +237,14 @@ class Source(_View):
     citation: str
     year: int | None
     url: str | None
+    type: str | None = Field(
+        default=None,
+        description="Kind of source: trial, meta_analysis, registry, study, regulatory, payer, "
+        "guideline, manufacturer, clinic_marketing, secondary, standard, software_issue.",
+    )
+    conflict: str | None = Field(
+        default=None, description="A conflict of interest the evidence file shows, if any."
+    )
 
 
 class AssessmentResult(_View):

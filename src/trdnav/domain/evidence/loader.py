@@ -80,6 +80,29 @@ def _check_rules(rules: list[Rule], where: str) -> None:
             raise EvidenceError(f"{where}rules[{i}].{key}: {problem}")
 
 
+# Benefit claims: a clinic's marketing may sit beside trial evidence, never stand alone (IPDAS).
+MARKETING = "clinic_marketing"
+
+
+def _benefit_claims(option: OptionData) -> Iterator[tuple[str, list[str]]]:
+    """(key, source ids) of every benefit claim of an option."""
+    yield "outcomes", option.outcomes.source_ids
+    for i, comparison in enumerate(option.comparisons):
+        yield f"comparisons[{i}]", comparison.source_ids
+    yield "time_to_benefit", option.time_to_benefit.source_ids
+    yield "durability", option.durability.source_ids
+    yield "ratings.lasting_results", option.ratings.lasting_results.source_ids
+
+
+def _check_benefit_sources(option: OptionData, sources: dict[str, SourceEntry], where: str) -> None:
+    for key, ids in _benefit_claims(option):
+        if all(sid in sources and sources[sid].type == MARKETING for sid in ids):
+            raise EvidenceError(
+                f"{where}: {key}.source_ids: a benefit claim rests only on clinic marketing "
+                f"({', '.join(ids)}); cite the trial or study it comes from"
+            )
+
+
 def option_ids(data_dir: Path) -> list[str]:
     """The options of an evidence directory: one per options/*.toml, the file name is the id.
 
@@ -134,6 +157,8 @@ def load_evidence(data_dir: Path = DATA_DIR) -> Evidence:
         for key, sid in _source_refs(node, ""):
             if sid not in sources:
                 raise EvidenceError(f"{where}: {key.lstrip('.')}: unknown source id {sid!r}")
+    for oid, option in options.items():
+        _check_benefit_sources(option, sources, f"options/{oid}.toml")
     return Evidence(EVIDENCE_VERSION, sources, rule_sets, options, scales)
 
 

@@ -25,8 +25,30 @@ class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What kind of document a source is (IPDAS source balance); the sources page groups by it.
+SourceType = Literal[
+    "trial",
+    "meta_analysis",
+    "registry",
+    "study",
+    "regulatory",
+    "payer",
+    "guideline",
+    "manufacturer",
+    "clinic_marketing",
+    "secondary",
+    "standard",
+    "software_issue",
+]
+
+
 class SourceEntry(_Data):
     citation: str = Field(min_length=1)
+    type: SourceType
+    # A conflict of interest the evidence file shows (who wrote it and what they sell).
+    conflict: str | None = None
+    # Which of its figures the evidence file marks "(unconfirmed)".
+    unconfirmed: str | None = None
     year: int | None = None
     url: str | None = None
 
@@ -127,7 +149,57 @@ class OutcomesData(_Data):
     response: Rate | None = None
     remission: Rate | None = None
     timeframe: str
+    # What kind of study the numbers come from, in the evidence file's words (never a grade
+    # that no source gives).
+    design: str
     source_ids: SourceIds
+
+
+class ArmOutcome(_Data):
+    """One outcome of a comparison: the treated arm and the control arm, 0..1. Response and
+    remission are benefits; relapse (among people who got better) is the lack of one."""
+
+    kind: Literal["response", "remission", "relapse"]
+    treated: Rate
+    control: Rate
+    # The evidence file marks the per-arm figures "(unconfirmed)": shown as approximate only.
+    unconfirmed: bool = False
+
+
+class ComparisonData(_Data):
+    """A trial's treated arm next to its control arm, at one time point and design."""
+
+    treated: str
+    control: str
+    timepoint: str
+    design: str
+    certainty: str = ""  # only where the source states it (Cochrane "very low certainty")
+    outcomes: Annotated[list[ArmOutcome], Field(min_length=1)]
+    source_ids: SourceIds
+
+
+class ComparisonNote(_Data):
+    """What the evidence does not give (ECT: no sham arm), in plain words."""
+
+    text: str
+    source_ids: SourceIds
+
+
+class HarmData(_Data):
+    """A harm with its denominator: per 100 people (drawn as an icon array) or, when the source
+    counts sessions or infusions, that denominator in words (never converted to people)."""
+
+    name: str
+    per_100_people: Rate | None = None
+    fewer_than: bool = False  # the source says "fewer than" the high end ("<5% stop")
+    other_denominator: str | None = None
+    source_ids: SourceIds
+
+    @model_validator(mode="after")
+    def _one_denominator(self) -> HarmData:
+        if (self.per_100_people is None) == (self.other_denominator is None):
+            raise ValueError("give exactly one of `per_100_people` or `other_denominator`")
+        return self
 
 
 class SideEffectData(_Data):
@@ -292,6 +364,9 @@ class OptionData(_Data):
     under_age: YoungNote | None = None
     course: CourseData
     outcomes: OutcomesData
+    comparisons: list[ComparisonData] = []
+    comparison_note: ComparisonNote | None = None
+    harms: list[HarmData] = []
     side_effects: Annotated[list[SideEffectData], Field(min_length=1)]
     price: PriceData | None = None
     first_year: FirstYearData | None = None

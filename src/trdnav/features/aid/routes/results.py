@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from trdnav.domain.measures import instruments
 from trdnav.domain.results import AssessmentResult
-from trdnav.features.aid import drafts, present, status_quo, sure
+from trdnav.features.aid import drafts, fair, present, status_quo, sure
 from trdnav.features.aid.answers import to_request, validate_step
 from trdnav.features.aid.icon_array import DEFS
 from trdnav.features.aid.routes.common import answers_of, now, render, token_of
@@ -43,9 +43,15 @@ def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]
     if result is None or payload is None:
         return None
     clinic, plan = runtime(request).clinic, payload.insurance.plan
+    evidence = runtime(request).engine.evidence
+    fair_views = fair.views(evidence)
+    policies = {o.id: payer_policies(clinic, o.id, plan) for o in result.options}
+    # Everything the page cites beyond the result's own sources: trials, harms, payer policies.
+    cited = {sid for o in result.options for sid in fair_views[o.id].source_ids}
+    cited |= {sid for pp in policies.values() for p in pp for sid in p.source_ids}
     return {
         # Which of the clinic's payer policies each option's cost estimate refers to.
-        "payer_policies": {o.id: payer_policies(clinic, o.id, plan) for o in result.options},
+        "payer_policies": policies,
         "result": result,
         "columns": present.columns(result),
         "ia_defs": DEFS,
@@ -63,6 +69,9 @@ def results_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]
         "sure_raw": answers.get(sure.KEY) or {},
         "readiness": sure.readiness(answers.get(sure.KEY)),
         "sq_title": status_quo.TITLE,
+        # Trials next to their control arms and harms per 100 (issue 12 item 6).
+        "fair": fair_views,
+        "sources_shown": fair.cited_sources(result.sources, cited, evidence),
     }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from trdnav import __version__
 from trdnav.domain.alerts import CRISIS_RESOURCES
-from trdnav.features.aid import drafts
+from trdnav.features.aid import drafts, source_balance
 from trdnav.features.aid.routes.common import render, token_of
 from trdnav.platform.web.cookies import cookie_name, secure
 from trdnav.platform.web.deps import runtime, unit_of_work
@@ -42,13 +42,13 @@ def crisis(request: Request) -> Response:
 def sources(request: Request) -> Response:
     """Every source the evidence cites, with an anchor per source id."""
     rt = runtime(request)
-    rows = sorted(rt.engine.evidence.sources.items())
+    groups = source_balance.grouped(rt.engine.evidence.sources)
     clinic_source = (rt.clinic.price_source_id, f"{rt.clinic.name}: the clinic's price list")
     return render(
         request,
         "aid/sources.html",
         {
-            "sources": rows,
+            "groups": groups,
             "clinic_source": clinic_source,
             "evidence_version": rt.engine.evidence.version,
         },

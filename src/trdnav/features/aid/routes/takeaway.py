@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from trdnav.features.aid import present
+from trdnav.features.aid import fair, present
 from trdnav.features.aid.routes.common import answers_of, now, render
 from trdnav.features.aid.routes.results import results_context
 from trdnav.features.aid.steps import STEPS
@@ -53,6 +53,7 @@ def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Respo
         return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
     ctx.update(request=request, clinic=runtime(request).clinic, pdf=True)
     ctx["columns"] = present.columns(ctx["result"], pdf=True)
+    ctx["fair"] = fair.views(runtime(request).engine.evidence, pdf=True)
     html = templates.get_template("aid/takeaway_pdf.html").render(ctx)
     pdf = render_pdf(html, variant="pdf/ua-1")  # tagged: readable with a screen reader
     return Response(
