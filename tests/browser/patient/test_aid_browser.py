@@ -54,7 +54,7 @@ def test_happy_path_every_page_accessible_local_and_small(page: Page, live_serve
     ranking = page.locator("#ranking ol > li")
     assert ranking.count() >= 3
     # Every option appears in the comparison, offered or not.
-    header = page.locator("table.compare thead").inner_text()
+    header = " ".join(page.locator(".cards .card-title").all_inner_texts())
     for name in ("Repetitive TMS", "Deep TMS", "Accelerated iTBS", "IV ketamine", "Esketamine"):
         assert name in header
     assert "Not offered by this clinic" in header
@@ -62,7 +62,7 @@ def test_happy_path_every_page_accessible_local_and_small(page: Page, live_serve
     expect(
         page.get_by_text(re.compile(r"About \d+ to \d+ out of 100 people")).first
     ).to_be_visible()
-    source = page.locator('table.compare a[href^="/sources#"]').first
+    source = page.locator('.cards a[href^="/sources#"]').first
     href = source.get_attribute("href")
     assert href
     # Re-ranking in place (htmx): give "few visits" top weight, order changes without a reload.
@@ -140,7 +140,7 @@ def test_cochlear_implant_rules_out_tms_with_reason(page: Page, live_server: Liv
         assert name in out
     assert "cochlear implant" in out.lower()
     assert out.count("Not safe for you") >= 3
-    header = page.locator("table.compare thead").inner_text()
+    header = " ".join(page.locator(".cards .card-title").all_inner_texts())
     # The three TMS options and ECT (cochlear implant makers contraindicate ECT, JECT-CI-2025).
     assert header.count("Ruled out") == 4
     assert "Electroconvulsive" not in ranked
