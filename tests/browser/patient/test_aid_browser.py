@@ -191,13 +191,23 @@ def test_keyboard_only_completion(page: Page, live_server: LiveServer):
         page.wait_for_load_state()
     page.wait_for_url("**/aid/results")
     expect(page.locator("#ranking ol > li").first).to_be_visible()
-    # The comparison table scrolls sideways on a phone; it must take keyboard focus to do so.
+    # "Compare two" by keyboard: the link, the two lists, the button; focus lands on the result.
     for _ in range(80):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('table-scroll')"):
+        if page.evaluate("document.activeElement.getAttribute('href')") == "/aid/compare":
             break
     else:
-        raise AssertionError("the comparison table never took focus")
+        raise AssertionError("the compare-two link never took focus")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "compare-second":
+            break
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#compare-title")).to_be_focused()
 
 
 def test_javascript_off_still_completes(nojs_page: Page, live_server: LiveServer):
