@@ -51,6 +51,8 @@ def test_every_option_and_the_status_quo_is_a_card_with_every_row(client: TestCl
         assert '<h3 class="card-title"' in card  # its name heads it (sticky in CSS)
     assert "<table" not in html.split('class="cards"', 1)[1].split("</div>", 1)[0]
     assert 'href="/aid/compare"' in html
+    nav = html.split('class="card-nav', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', nav) == list(by_id)  # a way to jump to each card
 
 
 def test_compare_two_without_javascript_keeps_the_pair_in_the_draft(
