@@ -86,9 +86,13 @@ def keyboard_fill_step(page: Page, fields: dict[str, Any], max_tabs: int = 200) 
             page.keyboard.type(fields[name])
             done.add(name)
         elif el["tag"] == "BUTTON" and el["value"] == "add_trial" and _missing_rows(page, wanted):
+            rows = page.locator('input[id^="trial_"][id$="_name"]').count()
             page.keyboard.press("Enter")  # the new row takes focus (htmx) or follows the button
-            page.wait_for_load_state()
-            page.wait_for_function("document.activeElement.tagName !== 'BUTTON'")
+            page.wait_for_function(
+                f"""() => document.querySelectorAll('input[id^="trial_"][id$="_name"]').length
+                       > {rows} && (document.activeElement.tagName === 'INPUT'
+                                    || location.hash.startsWith('#group-'))"""
+            )
             stay = page.evaluate("document.activeElement.tagName") == "INPUT"
         elif el["tag"] == "BUTTON" and el["value"] == "next" and done >= wanted:
             with page.expect_navigation():
