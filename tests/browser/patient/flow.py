@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import Page
@@ -12,6 +13,7 @@ STEP_ORDER = ("about", "diagnosis", "feelings", "tried", "health", "values", "in
 def fill_step(page: Page, fields: dict[str, Any]) -> None:
     """Answer one step's fields on the current page."""
     for name, value in fields.items():
+        add_trial_row(page, name)
         if isinstance(value, list):
             for v in value:
                 page.check(f'input[name="{name}"][value="{v}"]')
@@ -23,9 +25,18 @@ def fill_step(page: Page, fields: dict[str, Any]) -> None:
             page.fill(f"#{name}", value)
 
 
+def add_trial_row(page: Page, name: str) -> None:
+    """Press "Add another medicine" until the medicine row of this field is on the page."""
+    row = re.match(r"trial_(\d+)_", name)
+    while row and not page.locator(f"#trial_{row.group(1)}_name").count():
+        shown = page.locator('input[id^="trial_"][id$="_name"]').count()
+        page.click('button[name="nav"][value="add_trial"]')
+        page.wait_for_selector(f"#trial_{shown + 1}_name")  # swapped in (htmx) or reloaded
+
+
 def next_step(page: Page) -> None:
     """Press the primary button (continue / see my comparison)."""
-    page.click('button[name="nav"][value="next"]')
+    page.click('.actions button[name="nav"][value="next"]')
 
 
 def complete(page: Page, base_url: str, answers: dict[str, dict[str, Any]]) -> None:
@@ -45,8 +56,11 @@ def keyboard_fill_step(page: Page, fields: dict[str, Any], max_tabs: int = 200) 
     """
     done: set[str] = set()
     wanted = {k for k, v in fields.items() if v not in ("", [])}
+    stay = False  # focus already sits on the next field (a new medicine row took it)
     for _ in range(max_tabs):
-        page.keyboard.press("Tab")
+        if not stay:
+            page.keyboard.press("Tab")
+        stay = False
         el = page.evaluate(
             """() => { const e = document.activeElement;
                  const group = e.type === 'radio'
@@ -71,8 +85,22 @@ def keyboard_fill_step(page: Page, fields: dict[str, Any], max_tabs: int = 200) 
         elif el["tag"] == "INPUT" and el["type"] == "text" and name in wanted and name not in done:
             page.keyboard.type(fields[name])
             done.add(name)
+        elif el["tag"] == "BUTTON" and el["value"] == "add_trial" and _missing_rows(page, wanted):
+            rows = page.locator('input[id^="trial_"][id$="_name"]').count()
+            page.keyboard.press("Enter")  # the new row takes focus (htmx) or follows the button
+            page.wait_for_function(
+                f"""() => document.querySelectorAll('input[id^="trial_"][id$="_name"]').length
+                       > {rows} && (document.activeElement.tagName === 'INPUT'
+                                    || location.hash.startsWith('#group-'))"""
+            )
+            stay = page.evaluate("document.activeElement.tagName") == "INPUT"
         elif el["tag"] == "BUTTON" and el["value"] == "next" and done >= wanted:
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             return
     raise AssertionError(f"could not reach every field by keyboard: {sorted(wanted - done)}")
+
+
+def _missing_rows(page: Page, wanted: set[str]) -> bool:
+    rows = {m.group(1) for n in wanted if (m := re.match(r"trial_(\d+)_", n))}
+    return any(not page.locator(f"#trial_{r}_name").count() for r in rows)

@@ -54,7 +54,7 @@ def test_happy_path_every_page_accessible_local_and_small(page: Page, live_serve
     ranking = page.locator("#ranking ol > li")
     assert ranking.count() >= 3
     # Every option appears in the comparison, offered or not.
-    header = page.locator("table.compare thead").inner_text()
+    header = " ".join(page.locator(".cards .card-title").all_inner_texts())
     for name in ("Repetitive TMS", "Deep TMS", "Accelerated iTBS", "IV ketamine", "Esketamine"):
         assert name in header
     assert "Not offered by this clinic" in header
@@ -62,7 +62,7 @@ def test_happy_path_every_page_accessible_local_and_small(page: Page, live_serve
     expect(
         page.get_by_text(re.compile(r"About \d+ to \d+ out of 100 people")).first
     ).to_be_visible()
-    source = page.locator('table.compare a[href^="/sources#"]').first
+    source = page.locator('.cards a[href^="/sources#"]').first
     href = source.get_attribute("href")
     assert href
     # Re-ranking in place (htmx): give "few visits" top weight, order changes without a reload.
@@ -140,7 +140,7 @@ def test_cochlear_implant_rules_out_tms_with_reason(page: Page, live_server: Liv
         assert name in out
     assert "cochlear implant" in out.lower()
     assert out.count("Not safe for you") >= 3
-    header = page.locator("table.compare thead").inner_text()
+    header = " ".join(page.locator(".cards .card-title").all_inner_texts())
     # The three TMS options and ECT (cochlear implant makers contraindicate ECT, JECT-CI-2025).
     assert header.count("Ruled out") == 4
     assert "Electroconvulsive" not in ranked
@@ -191,13 +191,23 @@ def test_keyboard_only_completion(page: Page, live_server: LiveServer):
         page.wait_for_load_state()
     page.wait_for_url("**/aid/results")
     expect(page.locator("#ranking ol > li").first).to_be_visible()
-    # The comparison table scrolls sideways on a phone; it must take keyboard focus to do so.
+    # "Compare two" by keyboard: the link, the two lists, the button; focus lands on the result.
     for _ in range(80):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('table-scroll')"):
+        if page.evaluate("document.activeElement.getAttribute('href')") == "/aid/compare":
             break
     else:
-        raise AssertionError("the comparison table never took focus")
+        raise AssertionError("the compare-two link never took focus")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "compare-second":
+            break
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#compare-title")).to_be_focused()
 
 
 def test_javascript_off_still_completes(nojs_page: Page, live_server: LiveServer):

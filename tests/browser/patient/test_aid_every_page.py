@@ -24,6 +24,7 @@ PAGES = [
     *(f"/aid/step/{s}" for s in STEP_ORDER),
     "/aid/safety",
     "/aid/results",
+    "/aid/compare",
     "/aid/takeaway",
     "/aid/consultation",
     "/crisis",

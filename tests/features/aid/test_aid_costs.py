@@ -8,7 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.features.aid.aid_data import DANA, variant
+from tests.features.aid.aid_data import DANA, row_cells, variant
 from tests.features.aid.test_aid_pages import _answer_all
 
 MEDICARE = variant(
@@ -27,9 +27,7 @@ def _text(page: str) -> str:
 
 
 def _cost_cells(page: str) -> list[str]:
-    row = re.search(r'<th scope="row">Cost for you</th>(.*?)</tr>', page, re.S)
-    assert row, "the comparison has a cost row"
-    return [_text(c) for c in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
+    return [_text(c) for c in row_cells(page, "Cost for you")]
 
 
 def test_results_show_the_first_year_with_its_arithmetic_and_sources(client: TestClient):

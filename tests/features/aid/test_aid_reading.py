@@ -35,7 +35,7 @@ def visible_text(page: str) -> str:
     """The readable text of a page's <main>, one unit per block element."""
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
     main = re.sub(r"<(script|style|svg)[^>]*>.*?</\1>", " ", main, flags=re.S)
-    main = re.sub(r'<span class="src">.*?</span>', " ", main, flags=re.S)
+    main = re.sub(r"<small>.*?</small>", " ", main, flags=re.S)
     main = re.sub(r"</(p|li|h\d|td|th|dt|dd|legend|label|div|caption|summary)>", ". ", main)
     main = html_lib.unescape(re.sub(r"<[^>]+>", " ", main))
     main = re.sub(r"\s+", " ", main)

@@ -8,7 +8,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.features.aid.aid_data import variant
+from tests.features.aid.aid_data import card_heads, variant
 from trdnav.features.aid.steps import STEP_NAMES
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import ConsultationRequest
@@ -44,11 +44,11 @@ def test_teen_results_say_why_in_plain_words(client: TestClient):
     html = client.get("/aid/results").text
     assert "Esketamine (Spravato) is not approved for anyone under 18" in html
     assert "Not a recognized use" not in html and "your answers fall outside" not in html
-    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
-    esk = head.split("Esketamine", 1)[1].split("</th>", 1)[0]
+    head = card_heads(html)
+    esk = head.split("Esketamine", 1)[1].split("\n", 1)[0]
     assert "Not available" in esk and "Off-label" not in esk
     # Not on an antidepressant: adolescent TMS is an add-on, so it is a caution with the reason.
-    rtms = head.split("Repetitive TMS", 1)[1].split("</th>", 1)[0]
+    rtms = head.split("Repetitive TMS", 1)[1].split("\n", 1)[0]
     assert "Caution" in rtms
     assert "cleared only as an add-on to an antidepressant, and none is taken now" in html
 

@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.features.aid.aid_data import DANA, variant
+from tests.features.aid.aid_data import DANA, card_heads, variant
 from trdnav.features.aid.steps import BY_NAME, STEP_NAMES
 
 ALL_UNKNOWN = {f.name: "unknown" for f in BY_NAME["health"].fields if "unknown" in dict(f.choices)}
@@ -23,7 +23,7 @@ def _answer(client: TestClient, answers: dict) -> None:
 
 
 def _header(html: str) -> str:
-    return html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    return card_heads(html)
 
 
 def test_every_safety_answer_unknown_is_never_no_concern(client: TestClient):
@@ -34,7 +34,7 @@ def test_every_safety_answer_unknown_is_never_no_concern(client: TestClient):
     assert "Possible</span>" not in header
     assert header.count("Not yet checked") == 6  # every option, in its header
     # rTMS asks 9 safety questions here; the count is shown where the option is named.
-    shown = r"Repetitive TMS[^<]*<br><span[^>]*>Not yet checked</span>\s*<br><span[^>]*>9 safety"
+    shown = r"Repetitive TMS[^<]*<span[^>]*>Not yet checked</span>\s*<span[^>]*>9 safety"
     assert re.search(shown, header)
     summary = html.split('id="safety-summary"', 1)[1].split("</li>", 1)[0]
     assert "Safety is not yet checked for" in summary and "a clinician must ask" in summary

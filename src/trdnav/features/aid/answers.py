@@ -90,12 +90,35 @@ def validate_step(step_name: str, raw: Raw) -> dict[str, str]:
 ADD_ON_MAX_AGE = 21  # adolescent TMS clearances: ages 15-21, as an add-on (NEUROSTAR-2024)
 
 
+TRIAL_ROWS_KEY = "tried_rows"  # draft key: how many medicine rows the person asked to see
+
+
+def trial_rows(answers: Mapping[str, Raw]) -> int:
+    """Medicine rows shown on "What you have tried": one, every filled row, and any added."""
+    raw = answers.get("tried") or {}
+    filled = [
+        i
+        for i in range(1, TRIAL_ROWS + 1)
+        if any(raw.get(f"trial_{i}_{part}") for part in ("name", "adequate", "outcome"))
+    ]
+    added = _int(str((answers.get(TRIAL_ROWS_KEY) or {}).get("n") or "")) or 0
+    return max(1, min(TRIAL_ROWS, max([added, *filled])))
+
+
 def hidden_fields(step_name: str, answers: Mapping[str, Raw]) -> frozenset[str]:
-    """Questions not asked of this person because their answer would not count."""
+    """Questions not asked of this person (their answer would not count) or not yet added."""
     if step_name != "tried":
         return frozenset()
+    shown = trial_rows(answers)
+    hidden = {
+        f"trial_{i}_{part}"
+        for i in range(shown + 1, TRIAL_ROWS + 1)
+        for part in ("name", "adequate", "outcome")
+    }
     age = _int(str((answers.get("about") or {}).get("age") or ""))
-    return frozenset({"taking_antidepressant"}) if age and age > ADD_ON_MAX_AGE else frozenset()
+    if age and age > ADD_ON_MAX_AGE:
+        hidden.add("taking_antidepressant")
+    return frozenset(hidden)
 
 
 def _trial_errors(raw: Raw) -> dict[str, str]:

@@ -22,7 +22,7 @@ from trdnav.domain.evidence.schema import (
     Rate,
 )
 from trdnav.domain.results import Range
-from trdnav.features.aid.icon_array import Counts, counts, svg, svg_compact
+from trdnav.features.aid.icon_array import Counts, counts, pair, svg, svg_compact
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class ArmPair:
     kind: str  # "response" or "remission"
     treated: Counts
     control: Counts
-    treated_svg: Markup
-    control_svg: Markup
+    svg: Markup  # both arms in one drawing, treated on the left
     unconfirmed: bool
 
 
@@ -72,15 +71,14 @@ def _counts(rate: Rate) -> Counts:
     return c
 
 
-def _fair(option: OptionData, draw: Callable[[Counts], Markup]) -> Fair:
+def _fair(option: OptionData, draw: Callable[[Counts], Markup], pdf: bool) -> Fair:
     comparisons = []
     for comparison in option.comparisons:
         pairs = []
         for arm in comparison.outcomes:
             treated, control = _counts(arm.treated), _counts(arm.control)
-            pairs.append(
-                ArmPair(arm.kind, treated, control, draw(treated), draw(control), arm.unconfirmed)
-            )
+            drawing = pair(treated, control, own_defs=pdf)
+            pairs.append(ArmPair(arm.kind, treated, control, drawing, arm.unconfirmed))
         comparisons.append(Comparison(comparison, tuple(pairs)))
     harms = []
     for harm in option.harms:
@@ -102,7 +100,7 @@ def views(evidence: Evidence, *, pdf: bool = False) -> dict[str, Fair]:
     hit = _CACHE.get(key)
     if hit is None or hit[0] is not evidence:
         draw = svg if pdf else svg_compact
-        hit = (evidence, {oid: _fair(o, draw) for oid, o in evidence.options.items()})
+        hit = (evidence, {oid: _fair(o, draw, pdf) for oid, o in evidence.options.items()})
         _CACHE[key] = hit
     return hit[1]
 

@@ -55,7 +55,7 @@ def _pattern(kind: str) -> str:
 
 
 _OWN_DEFS = "<defs>" + "".join(_pattern(k) for k in _FILL) + "</defs>"
-DEFS = Markup(f'<svg class="ia-defs" aria-hidden="true" focusable="false">{_OWN_DEFS}</svg>')
+DEFS = Markup(f'<svg class="ia-defs" aria-hidden="true">{_OWN_DEFS}</svg>')
 
 
 def _rects(start: int, end: int) -> list[tuple[int, int, int, int]]:
@@ -75,16 +75,36 @@ def _rects(start: int, end: int) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _drawing(c: Counts, defs: str) -> Markup:
+def _rect_markup(c: Counts, dx: int = 0) -> str:
     spans = {"low": (0, c.low), "range": (c.low, c.high), "none": (c.high, 100)}
-    rects = "".join(
-        f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#ia-{k})"/>'
+    # Short markup (a results page draws ~60 arrays): numbers unquoted, as HTML allows, and x
+    # and y left out where they are 0, their default.
+    return "".join(
+        f"<rect{f' x={x + dx}' if x + dx else ''}{f' y={y}' if y else ''} width={w} height={h} "
+        f'fill="url(#ia-{k})"/>'
         for k, (a, b) in spans.items()
         for x, y, w, h in _rects(a, b)
     )
+
+
+_WIDTH, _HEIGHT = _COLS * _W + 2, 10 * _H + 1
+_GAP = 12  # between the two arrays of a pair
+
+
+def _drawing(c: Counts, defs: str) -> Markup:
     return Markup(
-        f'<svg class="icon-array" viewBox="0 0 {_COLS * _W + 2} {10 * _H + 1}" '
-        f'aria-hidden="true" focusable="false">{defs}{rects}</svg>'
+        f'<svg class="icon-array" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
+        f'aria-hidden="true">{defs}{_rect_markup(c)}</svg>'
+    )
+
+
+def pair(treated: Counts, control: Counts, *, own_defs: bool = False) -> Markup:
+    """Two arrays side by side in one drawing (a trial's treated and control arm)."""
+    defs = _OWN_DEFS if own_defs else ""
+    right = _rect_markup(control, _WIDTH + _GAP)
+    return Markup(
+        f'<svg class="icon-array ia-pair" viewBox="0 0 {2 * _WIDTH + _GAP} {_HEIGHT}" '
+        f'aria-hidden="true">{defs}{_rect_markup(treated)}{right}</svg>'
     )
 
 

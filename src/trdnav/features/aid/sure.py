@@ -34,8 +34,8 @@ QUESTIONS: tuple[Question, ...] = (
         "understand",
         N_("Do you know the benefits and risks of each option?"),
         N_(
-            "Look again at \u201cAll options side by side\u201d and write down what is not clear. "
-            "Ask the clinician those questions."
+            "Look again at \u201cAll options, the same questions\u201d (or compare two) and "
+            "write down what is not clear. Ask the clinician those questions."
         ),
     ),
     Question(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from trdnav.features.aid.routes import questionnaire, results, safety, start, takeaway
+from trdnav.features.aid.routes import compare, questionnaire, results, safety, start, takeaway
 
 router = APIRouter()
-for _module in (start, questionnaire, safety, results, takeaway):
+for _module in (start, questionnaire, safety, results, compare, takeaway):
     router.include_router(_module.router)

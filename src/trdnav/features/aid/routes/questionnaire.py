@@ -10,15 +10,17 @@ from starlette.datastructures import FormData
 from trdnav.features.aid import drafts
 from trdnav.features.aid.answers import (
     CRISIS_FIELDS,
+    TRIAL_ROWS_KEY,
     crisis_alert,
     crisis_place,
     hidden_fields,
     needs_safety_check,
     read_step,
+    trial_rows,
     validate_step,
 )
 from trdnav.features.aid.routes.common import answers_of, now, render, set_token_cookie, token_of
-from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, Step
+from trdnav.features.aid.steps import BY_NAME, GROUP_TITLES, STEP_NAMES, STEPS, TRIAL_ROWS, Step
 from trdnav.platform.web.csrf import require_csrf
 from trdnav.platform.web.deps import form_data, unit_of_work
 from trdnav.platform.web.templating import templates
@@ -46,10 +48,12 @@ def _page(
     step: Step,
     answers: dict[str, dict[str, object]],
     errors: dict[str, str] | None = None,
+    focus: str | None = None,
 ) -> Response:
     prev, _ = _neighbours(step.name)
     raw = answers.get(step.name) or {}
     inline = step.name == "feelings"
+    rows = trial_rows(answers)
     return render(
         request,
         "aid/step.html",
@@ -69,7 +73,11 @@ def _page(
             "crisis_inline": inline,
             "crisis_fields": CRISIS_FIELDS if inline else (),
             "crisis_at": crisis_place(raw) if inline else None,
-            "crisis_focus": step.name == "tried",
+            "crisis_focus": step.name == "tried" and focus is None,
+            # "Add another medicine" sits under the last medicine row shown, until all are.
+            "add_trial_after": f"trial_{rows}" if step.name == "tried" else None,
+            "can_add_trial": rows < TRIAL_ROWS,
+            "focus_field": focus,
         },
         answers=answers,
     )
@@ -106,9 +114,18 @@ def submit_step(
     drafts.save_step(db, token, step.name, raw, now())
     answers = drafts.load(db, token, now()) or {}
     prev, nxt = _neighbours(step.name)
-    if form.get("nav") == "back":
+    if form.get("nav") == "add_trial" and step.name == "tried":
+        # One more medicine row, kept with the draft; htmx swaps the form and focuses it.
+        shown = min(TRIAL_ROWS, trial_rows(answers) + 1)
+        drafts.save_step(db, token, TRIAL_ROWS_KEY, {"n": str(shown)}, now())
+        answers[TRIAL_ROWS_KEY] = {"n": str(shown)}
+        if request.headers.get("hx-request"):
+            response: Response = _page(request, step, answers, focus=f"trial_{shown}_name")
+        else:
+            response = RedirectResponse(f"/aid/step/tried#group-trial_{shown}", status_code=303)
+    elif form.get("nav") == "back":
         target = f"/aid/step/{prev}" if prev else "/"
-        response: Response = RedirectResponse(target, status_code=303)
+        response = RedirectResponse(target, status_code=303)
     else:
         errors = validate_step(step.name, raw)
         if errors:
