@@ -20,6 +20,15 @@ class InvalidRequest(ValueError):
         self.errors = errors
 
 
+class FieldConflict(Exception):
+    """A change that the current state refuses (a booked slot, a cancelled session); `field`
+    names what conflicts. Answered as 409 by the API and on the page by forms."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
 def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     """Pydantic error dicts as [{field, message}]; field is a dotted path ("phq9_items.8")."""
     out = []

@@ -26,16 +26,15 @@ from trdnav.features.courses.views import CourseCreate, CourseView, SessionView
 from trdnav.features.measurement import links as measure_links
 from trdnav.platform import audit
 from trdnav.platform.access import Actor
-from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.errors import FieldConflict, InvalidRequest
 from trdnav.storage.models import Course, CourseSession, Patient
 
 
-class Conflict(Exception):
+class Conflict(FieldConflict):
     """The course or change cannot be booked as asked; `message` names the first conflict."""
 
     def __init__(self, message: str, field: str = "sessions") -> None:
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 def course_view(db: Session, course: Course) -> CourseView:

@@ -27,7 +27,7 @@ from trdnav.features.courses.schedule import load_schedule
 from trdnav.features.sessions import safety
 from trdnav.platform import audit
 from trdnav.platform.access import Actor, Forbidden
-from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.errors import FieldConflict, InvalidRequest
 from trdnav.storage.models import (
     Course,
     CourseSession,
@@ -41,12 +41,11 @@ AnyRecord = TmsRecord | IvKetamineRecord | EsketamineRecord
 RECORDABLE = ("booked", "delivered")
 
 
-class StateConflict(Exception):
+class StateConflict(FieldConflict):
     """The session cannot take a record in its state (cancelled, released...)."""
 
     def __init__(self, message: str, field: str = "session") -> None:
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 @dataclass(frozen=True)

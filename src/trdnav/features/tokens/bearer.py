@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from trdnav.features.tokens.service import authenticate
 from trdnav.platform.access import Actor, Forbidden, NotFound, authorize, load_for_user
-from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.errors import FieldConflict, InvalidRequest
 from trdnav.platform.web.deps import unit_of_work
 from trdnav.platform.web.problems import invalid, problem
 from trdnav.platform.web.problems import problem_responses as problem_responses
@@ -41,6 +41,32 @@ class ApiProblem(Exception):
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
         self.errors, self.headers = errors, headers or {}
+
+
+T = TypeVar("T")
+
+
+def commit_or_problem(db: Session, action: Callable[[], T], *, forbidden: str | None = None) -> T:
+    """Run an API change and commit it; on a refusal roll everything back and answer with a
+    problem: 409 naming the conflicting field, 422 for invalid input, and 403 with
+    `forbidden` as its detail when the role may not make this change."""
+    try:
+        result = action()
+    except FieldConflict as exc:
+        db.rollback()
+        raise ApiProblem(
+            409, "Conflict", exc.message, [{"field": exc.field, "message": exc.message}]
+        ) from exc
+    except Forbidden as exc:
+        if forbidden is None:
+            raise  # the route's own 403 (ApiRoute) answers it
+        db.rollback()
+        raise ApiProblem(403, "Forbidden", forbidden) from exc
+    except InvalidRequest:
+        db.rollback()
+        raise
+    db.commit()
+    return result
 
 
 def api_actor(

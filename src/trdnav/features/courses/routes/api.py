@@ -7,16 +7,13 @@ per request; a service's Conflict or InvalidRequest rolls it back whole.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from trdnav.domain.scheduling.calendar import to_local
 from trdnav.features.courses import booking, changes, ics, patients, service
-from trdnav.features.courses.booking import Conflict
 from trdnav.features.courses.views import (
     CourseCreate,
     CourseStatusUpdate,
@@ -29,14 +26,13 @@ from trdnav.features.courses.views import (
     SessionView,
 )
 from trdnav.features.tokens.bearer import (
-    ApiProblem,
     ApiRequire,
     ApiRoute,
     ApiScoped,
+    commit_or_problem,
     problem_responses,
 )
 from trdnav.platform.access import Actor
-from trdnav.platform.errors import InvalidRequest
 from trdnav.platform.web.deps import unit_of_work
 from trdnav.platform.web.openapi import domain_rules, link
 from trdnav.storage.models import Course, CourseSession, Patient
@@ -68,27 +64,10 @@ COURSE_LINKS = {
         "CancelFirstSession": link("/api/v1/sessions/{session_id}/cancel", "post", **FIRST_SESSION),
     }
 }
-T = TypeVar("T")
 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def _write(db: Session, action: Callable[[], T]) -> T:
-    """Run a change; commit it, or roll everything back and answer with a problem."""
-    try:
-        result = action()
-    except Conflict as exc:
-        db.rollback()
-        raise ApiProblem(
-            409, "Conflict", exc.message, [{"field": exc.field, "message": exc.message}]
-        ) from exc
-    except InvalidRequest:
-        db.rollback()
-        raise
-    db.commit()
-    return result
 
 
 @router.post(
@@ -111,7 +90,7 @@ def create_patient(
     """A patient of the token's clinic."""
     t = now()
     today = to_local(t, service.schedule_of(db, actor).tz)[0]
-    patient = _write(db, lambda: patients.create_patient(db, actor, body, today, t))
+    patient = commit_or_problem(db, lambda: patients.create_patient(db, actor, body, today, t))
     return patients.view(patient)
 
 
@@ -127,7 +106,7 @@ def read_patient(
     db: Session = Depends(unit_of_work),
 ) -> PatientView:
     actor, patient = scoped
-    return _write(db, lambda: patients.read_patient(db, actor, patient, now()))
+    return commit_or_problem(db, lambda: patients.read_patient(db, actor, patient, now()))
 
 
 @router.get(
@@ -165,7 +144,9 @@ def create_course(
 ) -> CourseView:
     actor, patient = scoped
     schedule = service.schedule_of(db, actor)
-    course = _write(db, lambda: booking.book_course(db, actor, schedule, patient, body, now()))
+    course = commit_or_problem(
+        db, lambda: booking.book_course(db, actor, schedule, patient, body, now())
+    )
     return booking.course_view(db, course)
 
 
@@ -181,7 +162,7 @@ def read_course(
     db: Session = Depends(unit_of_work),
 ) -> CourseView:
     actor, course = scoped
-    return _write(db, lambda: service.read_course(db, actor, course, now()))
+    return commit_or_problem(db, lambda: service.read_course(db, actor, course, now()))
 
 
 @router.get(
@@ -200,7 +181,7 @@ def course_calendar(
 ) -> Response:
     actor, course = scoped
     schedule = service.schedule_of(db, actor)
-    body = _write(db, lambda: ics.course_calendar(db, actor, schedule, course, now()))
+    body = commit_or_problem(db, lambda: ics.course_calendar(db, actor, schedule, course, now()))
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -221,7 +202,9 @@ def course_status(
     db: Session = Depends(unit_of_work),
 ) -> CourseView:
     actor, course = scoped
-    _write(db, lambda: changes.set_status(db, actor, course, body.status, body.reason, now()))
+    commit_or_problem(
+        db, lambda: changes.set_status(db, actor, course, body.status, body.reason, now())
+    )
     return booking.course_view(db, course)
 
 
@@ -264,7 +247,7 @@ def reschedule_session(
             db, actor, schedule, course, row, body.starts_at, body.resource_id, now()
         )
 
-    return _session_view(_write(db, move))
+    return _session_view(commit_or_problem(db, move))
 
 
 @router.post(
@@ -282,5 +265,5 @@ def cancel_session(
     actor, row = scoped
     course = service.course_of(db, row)
     return _session_view(
-        _write(db, lambda: changes.cancel(db, actor, course, row, body.reason, now()))
+        commit_or_problem(db, lambda: changes.cancel(db, actor, course, row, body.reason, now()))
     )

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Body, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from trdnav.features.sessions import billing, rems, service
-from trdnav.features.sessions.service import StateConflict
 from trdnav.features.sessions.views import (
     RemsEnrolmentCreate,
     RemsEnrolmentView,
@@ -26,14 +25,13 @@ from trdnav.features.sessions.views import (
     SessionRecordView,
 )
 from trdnav.features.tokens.bearer import (
-    ApiProblem,
     ApiRequire,
     ApiRoute,
     ApiScoped,
+    commit_or_problem,
     problem_responses,
 )
-from trdnav.platform.access import Actor, Forbidden
-from trdnav.platform.errors import InvalidRequest
+from trdnav.platform.access import Actor
 from trdnav.platform.web.deps import unit_of_work
 from trdnav.storage.models import CourseSession, Patient, RemsForm
 
@@ -46,24 +44,8 @@ def now() -> datetime:
 
 
 def _write(db: Session, action: Callable[[], T]) -> T:
-    """Run a change; commit it, or roll everything back and answer with a problem."""
-    try:
-        result = action()
-    except StateConflict as exc:
-        db.rollback()
-        raise ApiProblem(
-            409, "Conflict", exc.message, [{"field": exc.field, "message": exc.message}]
-        ) from exc
-    except Forbidden as exc:
-        db.rollback()
-        raise ApiProblem(
-            403, "Forbidden", "Your role may not record this kind of session."
-        ) from exc
-    except InvalidRequest:
-        db.rollback()
-        raise
-    db.commit()
-    return result
+    """Commit a change, or answer with a problem (403 says what the role may not record)."""
+    return commit_or_problem(db, action, forbidden="Your role may not record this kind of session.")
 
 
 @router.post(
