@@ -75,3 +75,10 @@ def to_local(moment: datetime, tz: str) -> tuple[date, int]:
     """An aware datetime as (the clinic's local day, minutes after local midnight)."""
     local = moment.astimezone(ZoneInfo(tz))
     return local.date(), local.hour * 60 + local.minute
+
+
+def spoken_local(moment: datetime, tz: str) -> str:
+    """A moment as the clinic's local day and time in words, for emails ("Monday 07 December
+    2026 at 09:30")."""
+    day, minute = to_local(moment, tz)
+    return f"{day.strftime('%A %d %B %Y')} at {hhmm(minute)}"

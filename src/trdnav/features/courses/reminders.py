@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from trdnav.domain.scheduling.calendar import hhmm, parse_hhmm, to_local, to_utc
+from trdnav.domain.scheduling.calendar import parse_hhmm, spoken_local, to_local, to_utc
 from trdnav.features.courses.schedule import Schedule, load_schedule
 from trdnav.platform import audit, jobs
 from trdnav.platform.mail import send_mail
@@ -32,8 +32,7 @@ def schedule_reminder(db: Session, schedule: Schedule, row: CourseSession, now: 
 
 def reminder_text(clinic_name: str, phone: str, starts_at: datetime, tz: str) -> tuple[str, str]:
     """Subject and body: when and where, nothing about why."""
-    day, minute = to_local(starts_at, tz)
-    when = f"{day.strftime('%A %d %B %Y')} at {hhmm(minute)}"
+    when = spoken_local(starts_at, tz)
     subject = f"Reminder: appointment at {clinic_name} tomorrow"
     body = (
         f"This is a reminder of your appointment at {clinic_name} on {when}.\n\n"

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trdnav.domain.scheduling.calendar import to_local, to_utc
+from trdnav.domain.scheduling.calendar import spoken_local, to_utc
 from trdnav.features.courses.schedule import load_schedule
 from trdnav.features.inbox.service import InboxError, triage_of
 from trdnav.platform import audit, jobs
@@ -63,8 +63,7 @@ def schedule_consult(
 
 def reminder_text(clinic: str, phone: str, when: datetime, tz: str) -> tuple[str, str]:
     """Subject and body: when and where, nothing about why."""
-    day, minute = to_local(when, tz)
-    at = f"{day.strftime('%A %d %B %Y')} at {minute // 60:02d}:{minute % 60:02d}"
+    at = spoken_local(when, tz)
     subject = f"Reminder: your consultation with {clinic}"
     body = (
         f"This is a reminder of your consultation with {clinic} on {at}.\n\n"
