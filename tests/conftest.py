@@ -85,3 +85,18 @@ def client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
 
 
 pytest_plugins = ["tests.cast"]
+
+
+@pytest.fixture
+def connect_attempts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every outgoing socket connection is refused and recorded: the list should stay empty."""
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("network use in a test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+class _WithoutDocumentText(logging.Filter):
+    """WeasyPrint's warnings quote the document (each character no font can draw, say of a
+    patient's name): keep the message, drop what it quotes. Health data never goes into logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.args = ()
+        return True
+
+
+logging.getLogger("weasyprint").addFilter(_WithoutDocumentText())
 
 
 class RemoteFetchRefused(ValueError):

@@ -1,9 +1,18 @@
-"""The take-away PDF is rendered from our own files only: no remote fetch, ever."""
+"""The take-away PDF: what it says, and WeasyPrint (the staff documents) never fetching remotely."""
 
 from __future__ import annotations
 
-import pytest
+import io
+import logging
+import re
+from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from tests.features.aid.aid_data import DANA, RILEY
+from tests.features.aid.test_aid_pages import _answer_all
 from trdnav.features.aid.visit_sketch import sketch
 from trdnav.platform.pdf import STATIC, RemoteFetchRefused, _fetcher, is_local, render_pdf
 
@@ -28,20 +37,10 @@ def test_the_fetcher_refuses_remote_urls() -> None:
         _fetcher().fetch("https://cdn.example.com/tracker.png")
 
 
-def test_a_remote_image_is_skipped_not_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
-    import socket
-
-    attempts: list[object] = []
-
-    def refuse(self: socket.socket, address: object) -> None:
-        attempts.append(address)
-        raise OSError("network use in a test")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+def test_a_remote_image_is_skipped_not_fetched(connect_attempts: list[object]) -> None:
     html = '<p>Hi</p><img src="https://cdn.example.com/tracker.png" alt="">'
-    pdf = render_pdf(html)
-    assert pdf.startswith(b"%PDF-")
-    assert attempts == []
+    assert render_pdf(html).startswith(b"%PDF-")
+    assert connect_attempts == []
 
 
 def test_visit_sketch_front_loads_the_shortest_course(runtime) -> None:  # type: ignore[no-untyped-def]
@@ -58,3 +57,36 @@ def test_visit_sketch_front_loads_the_shortest_course(runtime) -> None:  # type:
     assert by_id["accelerated_itbs"].weekly == (5, 0, 0, 0, 0, 0)
     for s in by_id.values():
         assert all(0 <= n <= 5 for n in s.weekly)
+
+
+def _pdf_words(client: TestClient, answers: dict[str, dict[str, Any]]) -> str:
+    _answer_all(client, answers)
+    r = client.get("/aid/takeaway.pdf")
+    assert r.status_code == 200
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_pdf_gives_the_crisis_line_to_a_person_with_thoughts_of_self_harm(
+    client: TestClient,
+) -> None:
+    line = "If you have thoughts of ending your life: call or text 988, or call 911."
+    assert line in _pdf_words(client, RILEY)
+
+
+def test_the_pdf_has_no_crisis_line_without_such_thoughts(client: TestClient) -> None:
+    words = _pdf_words(client, DANA)
+    assert "988" not in words
+    # The person's own answers and every option's card are in it, in the page's order.
+    assert "sertraline" in words
+    cards = [words.index(name) for name in ("Each option, the same questions", "My answers")]
+    assert cards == sorted(cards)
+
+
+def test_weasyprint_warnings_never_quote_the_document(caplog: pytest.LogCaptureFixture) -> None:
+    # A name in characters no installed font has: WeasyPrint warns about each one.
+    name = "\U000bd3be\U000f405b\U00013de4"
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        assert render_pdf(f"<title>t</title><p>Patient: {name}</p>").startswith(b"%PDF-")
+    assert caplog.records  # it did warn
+    assert not any(ch in caplog.text for ch in name)

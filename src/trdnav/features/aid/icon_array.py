@@ -5,8 +5,8 @@ the high end. Outlined figures: the rest.
 
 Each group is at most three rectangles filled with a figure pattern. Web pages define the
 patterns once (`DEFS`), which keeps a results page with twelve arrays small; in the PDF each
-array carries its own (`svg`), since WeasyPrint draws each inline SVG on its own. Rectangles
-instead of a hundred figure paths also keep the PDF quick to lay out and draw.
+array carries its own (`svg`), since each drawing there is a picture of its own. Rectangles
+instead of a hundred figure paths also keep the PDF small.
 """
 
 from __future__ import annotations
@@ -114,5 +114,5 @@ def svg_compact(c: Counts) -> Markup:
 
 
 def svg(c: Counts) -> Markup:
-    """The array with its own figure patterns, for the PDF (WeasyPrint draws each SVG alone)."""
+    """The array with its own figure patterns, for the PDF (each drawing is read on its own)."""
     return _drawing(c, _OWN_DEFS)

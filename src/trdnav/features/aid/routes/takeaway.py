@@ -10,11 +10,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trdnav.features.aid import fair, present
+from trdnav.features.aid.answers import crisis_alert
 from trdnav.features.aid.routes.common import answers_of, now, render
 from trdnav.features.aid.routes.results import results_context
 from trdnav.features.aid.steps import STEPS
 from trdnav.features.aid.visit_sketch import WEEKS
-from trdnav.platform.pdf import render_pdf
+from trdnav.platform import typeset
 from trdnav.platform.web.deps import runtime, unit_of_work
 from trdnav.platform.web.templating import templates
 
@@ -51,11 +52,14 @@ def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Respo
     ctx = _context(request, answers)
     if ctx is None:
         return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
-    ctx.update(request=request, clinic=runtime(request).clinic, pdf=True)
+    # The crisis line as on every page (render() adds it there; this template is rendered here).
+    ctx.update(
+        request=request, clinic=runtime(request).clinic, pdf=True, crisis=crisis_alert(answers)
+    )
     ctx["columns"] = present.columns(ctx["result"], pdf=True)
     ctx["fair"] = fair.views(runtime(request).engine.evidence, pdf=True)
     html = templates.get_template("aid/takeaway_pdf.html").render(ctx)
-    pdf = render_pdf(html, variant="pdf/ua-1")  # tagged: readable with a screen reader
+    pdf = typeset.render_pdf(html)  # tagged (PDF/UA-1): readable with a screen reader
     return Response(
         pdf,
         media_type="application/pdf",
