@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 _T = TypeVar("_T")
 _SINGLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -56,16 +56,31 @@ def find_control(value: Any, *, multiline: bool = False, path: str = "") -> tupl
 
 
 # The same rules as JSON Schema patterns, so the published schema says what is accepted.
-SINGLE_LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f]*$"
-MULTILINE_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+_SINGLE_CHAR = "[^\\x00-\\x1f\\x7f-\\x9f]"
+_MULTI_CHAR = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
+# White space as pydantic strips it (Unicode White_Space), and a character that is neither that
+# nor a control character: stripped text must hold one, and may have white space at its ends.
+_UNICODE_SPACE = "\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_WHITE = f"\\t\\n\\x0b\\x0c\\r\\x20\\x85\\xa0{_UNICODE_SPACE}"
+_VISIBLE_CHAR = f"[^\\x00-\\x20\\x7f-\\xa0{_UNICODE_SPACE}]"
+SINGLE_LINE_PATTERN = f"^{_SINGLE_CHAR}*$"
+MULTILINE_PATTERN = f"^{_MULTI_CHAR}*$"
+_NOT_BLANK = {
+    p: f"^[{_WHITE}]*{c}*{_VISIBLE_CHAR}{c}*[{_WHITE}]*$"
+    for p, c in ((SINGLE_LINE_PATTERN, _SINGLE_CHAR), (MULTILINE_PATTERN, _MULTI_CHAR))
+}
 _CONSTRAINED = {"pattern", "format", "enum", "const"}
+# Marks (in a field's JSON Schema) text that is stripped and then must not be empty, so that
+# its pattern also asks for one visible character: the schema then refuses "  " as the app does.
+NOT_BLANK_TEXT = Field(json_schema_extra={"x-not-blank": True})
 
 
 def no_control_pattern(schema: dict[str, Any], pattern: str = SINGLE_LINE_PATTERN) -> None:
     """Give a free-text string schema (or the strings of its anyOf and items) the pattern."""
     for sub in (schema, *schema.get("anyOf", ()), schema.get("items") or {}):
+        not_blank = sub.pop("x-not-blank", False)
         if sub.get("type") == "string" and not _CONSTRAINED & sub.keys():
-            sub["pattern"] = pattern
+            sub["pattern"] = _NOT_BLANK[pattern] if not_blank else pattern
 
 
 def _schema_without_controls(schema: dict[str, Any], cls: type) -> None:

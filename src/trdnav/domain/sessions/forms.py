@@ -19,8 +19,14 @@ from pydantic import (
     model_validator,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+from trdnav.domain.text import NOT_BLANK_TEXT
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NOT_BLANK_TEXT
+]
+Short = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), NOT_BLANK_TEXT
+]
 
 # What a session may record as an adverse event (BRAINCLOUD-TMS; SPRAVATO-PI; YALE-BP-2024).
 AdverseKind = Literal[

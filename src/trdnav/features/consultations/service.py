@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from trdnav.domain.alerts import SUICIDE_RISK, suicide_alerts
 from trdnav.domain.clinic import ClinicConfig
 from trdnav.domain.requests import AssessmentRequest
-from trdnav.domain.text import RequestModel, control_problem
+from trdnav.domain.text import NOT_BLANK_TEXT, RequestModel, control_problem
 from trdnav.platform import idempotency, ratelimit
 from trdnav.platform.errors import InvalidRequest, field_errors
 from trdnav.platform.mail import MailError, send_mail
@@ -52,7 +52,9 @@ GIVE_UP_AFTER = timedelta(days=7)
 RETRY_BATCH = 20
 DEFAULT_REGION = "US"
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NOT_BLANK_TEXT
+]
 Message = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 

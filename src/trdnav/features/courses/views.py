@@ -13,7 +13,7 @@ from pydantic import (
 )
 
 from trdnav.domain.scheduling.calendar import parse_hhmm
-from trdnav.domain.text import RequestModel
+from trdnav.domain.text import NOT_BLANK_TEXT, RequestModel
 from trdnav.platform.strict import STRICT, IsoDate, IsoDatetime, WholeNumber
 
 # Scheduling works within these years; anything else is a typo, never a plan (and the calendar
@@ -34,8 +34,12 @@ def _moment_in_range(value: datetime) -> datetime:
 
 NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"  # what parse_hhmm accepts, as a JSON Schema pattern
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NOT_BLANK_TEXT
+]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NOT_BLANK_TEXT
+]
 
 
 class PatientCreate(RequestModel):
