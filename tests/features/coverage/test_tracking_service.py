@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tests.cast import Member, now
 from trdnav.domain.coverage.tracking import SessionEntry
+from trdnav.features.coverage.service import local_today
 from trdnav.features.coverage.tracking import course_sessions, standing
 from trdnav.platform.runtime import Runtime
 from trdnav.storage.models import PriorAuthorization
@@ -18,7 +19,9 @@ def _approved(cora: Member, patient_id: str, runtime: Runtime) -> PriorAuthoriza
         {"option": "rtms", "policy": "LCD-L34522", "payer": "Medicare"},
     )
     url = started.headers["location"]
-    today = datetime.now(UTC).date()
+    # The clinic's own day: between midnight UTC and midnight in Alaska, UTC's date is "tomorrow"
+    # there, and an approval dated tomorrow is refused.
+    today = local_today(datetime.now(UTC), runtime.clinic.time_zone)
     cora.post(f"{url}/status", {"status": "submitted", "on": today.isoformat()})
     approve = {
         "status": "approved",
