@@ -20,9 +20,11 @@ run: $(STAMP)
 
 # Browser tests need Debian's chromium; the script installs it when missing.
 # TRDNAV_TEST_POSTGRES_URL (set by .ci/run) adds a PostgreSQL run of every database test.
+# The tests run in one process per core (pytest-xdist): each has its own databases and servers.
+TEST_WORKERS ?= auto
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -19,8 +19,8 @@ def test_there_is_exactly_one_head() -> None:
     assert len(heads) == 1, f"merge the heads {heads} into one"
 
 
-def test_fresh_database_upgrades_to_the_head_idempotently(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_fresh_database_upgrades_to_the_head_idempotently(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine)
         upgrade(engine)  # a second start-up changes nothing
@@ -36,9 +36,9 @@ def test_fresh_database_upgrades_to_the_head_idempotently(database_url: str) -> 
         engine.dispose()
 
 
-def test_migrated_schema_matches_the_models(database_url: str) -> None:
+def test_migrated_schema_matches_the_models(empty_database_url: str) -> None:
     """Every table the models declare, with the same columns, types, nullability and indexes."""
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     try:
         upgrade(engine)
         with engine.connect() as conn:
@@ -69,11 +69,11 @@ def test_sqlite_runs_in_wal_with_full_sync(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_baselines_become_administrations(database_url: str) -> None:
+def test_baselines_become_administrations(empty_database_url: str) -> None:
     """r002 moves each stored baseline PHQ-9 into ws_administrations; nothing is lost."""
     from alembic import command
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "r001")
