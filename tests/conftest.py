@@ -119,16 +119,17 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, _migrated: _Migrated
 ) -> Iterator[str]:
-    """A URL to a database of each configured backend, migrated to the head and holding no
-    rows: what a new install has before it first starts."""
+    """A URL to a database of each configured backend, migrated to the head: what a new install
+    has before it first starts (no clinic registered yet)."""
     if request.param == "sqlite":
         yield _migrated.sqlite_copy(tmp_path / "trdnav.db")
         return
+    assert POSTGRES_URL is not None
     url, name = _migrated.postgres_copy()
     try:
         yield url
     finally:
-        _drop_postgres(POSTGRES_URL or "", name)
+        _drop_postgres(POSTGRES_URL, name)
 
 
 @pytest.fixture
