@@ -35,8 +35,11 @@ def add_trial_row(page: Page, name: str) -> None:
 
 
 def next_step(page: Page) -> None:
-    """Press the primary button (continue / see my comparison)."""
+    """Press the primary button (continue / see my comparison) and wait for the page it leads to
+    to load: the click returns once the navigation commits, when the new document may still be
+    empty, and a script run then finds no documentElement (seen under a loaded machine)."""
     page.click('.actions button[name="nav"][value="next"]')
+    page.wait_for_load_state()
 
 
 def complete(page: Page, base_url: str, answers: dict[str, dict[str, Any]]) -> None:
