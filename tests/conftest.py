@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,17 @@ def _fresh_postgres(admin_url: str, template: str | None = None) -> tuple[str, s
     return url.render_as_string(hide_password=False), name
 
 
+@contextmanager
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (empty, or a copy of `template`), dropped afterwards."""
+    assert POSTGRES_URL is not None
+    url, name = _fresh_postgres(POSTGRES_URL, template=template)
+    try:
+        yield url
+    finally:
+        _drop_postgres(POSTGRES_URL, name)
+
+
 def _drop_postgres(admin_url: str, name: str) -> None:
     admin = create_engine(normalize_url(admin_url), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -71,12 +83,13 @@ class _Migrated:
         shutil.copyfile(self.sqlite, target)
         return f"sqlite:///{target}"
 
-    def postgres_copy(self) -> tuple[str, str]:
+    def postgres_template(self) -> str:
+        """The name of the migrated PostgreSQL database to copy (made on first use)."""
         assert POSTGRES_URL is not None
         if self.postgres is None:
             url, self.postgres = _fresh_postgres(POSTGRES_URL)
             _migrate(url)
-        return _fresh_postgres(POSTGRES_URL, template=self.postgres)
+        return self.postgres
 
     def close(self) -> None:
         if self.postgres is not None:
@@ -107,12 +120,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'trdnav.db'}"
         return
-    assert POSTGRES_URL is not None
-    url, name = _fresh_postgres(POSTGRES_URL)
-    try:
+    with _postgres_database() as url:
         yield url
-    finally:
-        _drop_postgres(POSTGRES_URL, name)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -124,12 +133,8 @@ def database_url(
     if request.param == "sqlite":
         yield _migrated.sqlite_copy(tmp_path / "trdnav.db")
         return
-    assert POSTGRES_URL is not None
-    url, name = _migrated.postgres_copy()
-    try:
+    with _postgres_database(template=_migrated.postgres_template()) as url:
         yield url
-    finally:
-        _drop_postgres(POSTGRES_URL, name)
 
 
 @pytest.fixture

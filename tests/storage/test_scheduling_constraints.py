@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import _drop_postgres, _fresh_postgres
+from tests.conftest import _postgres_database
 from trdnav.storage.db import make_engine, upgrade
 
 POSTGRES = os.environ.get("TRDNAV_TEST_POSTGRES_URL")
@@ -22,12 +22,8 @@ pytestmark = pytest.mark.skipif(POSTGRES is None, reason="needs TRDNAV_TEST_POST
 @pytest.fixture
 def pg() -> Iterator[str]:
     """A fresh PostgreSQL database (the constraints exist there only)."""
-    assert POSTGRES is not None
-    url, name = _fresh_postgres(POSTGRES)
-    try:
+    with _postgres_database() as url:
         yield url
-    finally:
-        _drop_postgres(POSTGRES, name)
 
 
 CLINIC = (

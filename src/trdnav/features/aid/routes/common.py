@@ -46,6 +46,12 @@ def set_token_cookie(request: Request, response: Response, token: str) -> None:
     )
 
 
+def page_context(request: Request, answers: dict[str, Raw]) -> dict[str, Any]:
+    """What every patient page and the take-away PDF need: the clinic and the crisis line."""
+    clinic = runtime(request).clinic
+    return {"clinic": clinic, "clinic_name": clinic.name, "crisis": crisis_alert(answers)}
+
+
 def render(
     request: Request,
     template: str,
@@ -55,11 +61,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a patient template with the context every page needs (clinic, crisis panel)."""
-    ctx: dict[str, Any] = {
-        "clinic": runtime(request).clinic,
-        "clinic_name": runtime(request).clinic.name,
-        "crisis": crisis_alert(answers or {}),
-    }
+    ctx = page_context(request, answers or {})
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status_code)
     # Pages may show health answers: never keep them in shared or browser caches.

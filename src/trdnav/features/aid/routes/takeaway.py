@@ -10,8 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from trdnav.features.aid import fair, present
-from trdnav.features.aid.answers import crisis_alert
-from trdnav.features.aid.routes.common import answers_of, now, render
+from trdnav.features.aid.routes.common import answers_of, now, page_context, render
 from trdnav.features.aid.routes.results import results_context
 from trdnav.features.aid.steps import STEPS
 from trdnav.features.aid.visit_sketch import WEEKS
@@ -52,10 +51,7 @@ def takeaway_pdf(request: Request, db: Session = Depends(unit_of_work)) -> Respo
     ctx = _context(request, answers)
     if ctx is None:
         return render(request, "aid/not_ready.html", {"steps": STEPS}, answers=answers)
-    # The crisis line as on every page (render() adds it there; this template is rendered here).
-    ctx.update(
-        request=request, clinic=runtime(request).clinic, pdf=True, crisis=crisis_alert(answers)
-    )
+    ctx.update(page_context(request, answers), request=request, pdf=True)
     ctx["columns"] = present.columns(ctx["result"], pdf=True)
     ctx["fair"] = fair.views(runtime(request).engine.evidence, pdf=True)
     html = templates.get_template("aid/takeaway_pdf.html").render(ctx)
